@@ -1,0 +1,26 @@
+import { createConnection } from './connection'
+import { createStreamOver } from './stream'
+import type { EventMap, EventStream, EventStreamOptions } from './types'
+
+/**
+ * Opens a typed event stream on its own connection. It reconnects with exponential backoff and full
+ * jitter, resumes with `Last-Event-ID`, and runs until `close()` (or `signal` aborts).
+ *
+ * @param url - the `text/event-stream` endpoint (relative URLs resolve against the page in browsers)
+ * @param options - request, decoding and reconnect options
+ * @returns the stream: `on`, `onError`, `state`, `subscribeState`, `reconnect`, `close`, and `for await`
+ * @throws TypeError when an option is invalid (a negative delay, an unparsable URL)
+ *
+ * @example
+ * type Events = { message: { text: string }; joined: { user: string } }
+ * const stream = createEventStream<Events>('/chat/stream')
+ * stream.on('joined', (data) => console.log(`${data.user} joined`))
+ * @public
+ */
+export function createEventStream<E extends EventMap>(
+  url: string | URL,
+  options: EventStreamOptions<E> = {},
+): EventStream<E> {
+  const connection = createConnection(url, options)
+  return createStreamOver<E>(connection, options, () => connection.close())
+}

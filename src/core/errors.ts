@@ -1,0 +1,62 @@
+/**
+ * What went wrong, as the `code` of an {@link EventStreamError}:
+ *
+ * - `network`: the request failed or the connection dropped (retried).
+ * - `http`: the server answered with a non-2xx status (5xx, 408 and 429 retried; other 4xx fatal).
+ * - `content-type`: a 2xx response that is not `text/event-stream` (fatal).
+ * - `decode`: an event's data could not be decoded or failed its schema (event skipped, stream goes on).
+ * - `too-large`: an event exceeded `maxEventSize` (event dropped, stream goes on).
+ * - `idle-timeout`: no bytes arrived for `idleTimeout` ms (retried).
+ * - `handler`: one of your handlers threw (reported, the other handlers and the stream go on).
+ * @public
+ */
+export type EventStreamErrorCode =
+  | 'network'
+  | 'http'
+  | 'content-type'
+  | 'decode'
+  | 'too-large'
+  | 'idle-timeout'
+  | 'handler'
+
+/** Details attached to an {@link EventStreamError}. @public */
+export interface EventStreamErrorDetails {
+  /** The HTTP status, for `http` errors. */
+  status?: number
+  /** The event that failed, for `decode`, `too-large` and `handler` errors. */
+  event?: { type: string; raw: string }
+  /** The underlying error: a thrown value, a `TypeError` from fetch, Standard Schema issues. */
+  cause?: unknown
+}
+
+/**
+ * The one error type of typed-sse. Recoverable errors are reported to `onError` and `state.error`;
+ * only misuse (invalid options) throws.
+ * @public
+ */
+export class EventStreamError extends Error {
+  override name = 'EventStreamError'
+  /** What went wrong; see {@link EventStreamErrorCode}. */
+  readonly code: EventStreamErrorCode
+  /** The HTTP status, for `http` errors. */
+  readonly status?: number
+  /** The event that failed, for `decode`, `too-large` and `handler` errors. */
+  readonly event?: { type: string; raw: string }
+  /** The underlying error (fetch's TypeError, a thrown value, Standard Schema issues). */
+  declare readonly cause?: unknown
+
+  constructor(code: EventStreamErrorCode, message: string, details: EventStreamErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause })
+    this.code = code
+    if (details.status !== undefined) this.status = details.status
+    if (details.event !== undefined) this.event = details.event
+  }
+}
+
+/**
+ * Whether `value` is an {@link EventStreamError}, also across realms and bundle copies.
+ * @public
+ */
+export function isEventStreamError(value: unknown): value is EventStreamError {
+  return value instanceof EventStreamError || (value instanceof Error && value.name === 'EventStreamError')
+}

@@ -1,0 +1,215 @@
+/**
+ * An incremental `text/event-stream` parser, exactly the WHATWG HTML "interpret an event stream"
+ * algorithm: https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
+ *
+ * Pure: no I/O, no timers. It takes decoded text in chunks of any size (see `createEventStreamDecoder`
+ * for bytes) and calls back with plain arguments, so parsing allocates nothing per line beyond the
+ * strings an event carries. It scans each chunk once with `indexOf`, so a line split across thousands
+ * of chunks stays linear.
+ */
+
+/** What the parser reports. Only `onEvent` is required. */
+export interface ParserCallbacks {
+  /** An event was dispatched (a blank line ended a block with at least one `data` field). */
+  onEvent(type: string, data: string, lastEventId: string): void
+  /** A dispatch changed the last event ID (also for blocks without data, which are not events). */
+  onLastEventId?(lastEventId: string): void
+  /** A valid `retry:` field (ASCII digits only). */
+  onRetry?(delay: number): void
+  /** A comment line (`:` first), without the colon. */
+  onComment?(text: string): void
+  /** An event grew beyond `maxEventSize`: it is dropped; `preview` holds its first characters. */
+  onTooLarge?(type: string, preview: string): void
+}
+
+/** Parser options. */
+export interface ParserOptions {
+  /** The last event ID a new stream starts from (the resume point). @defaultValue '' */
+  lastEventId?: string
+  /** Largest event in characters (data plus the line being read). @defaultValue Infinity */
+  maxEventSize?: number
+}
+
+/** An incremental event-stream parser. */
+export interface EventStreamParser {
+  /** Parses the next chunk of decoded text. */
+  feed(chunk: string): void
+  /** Starts a new stream: empties the line, data and event type buffers and keeps the last event ID. */
+  reset(): void
+  /** The last event ID as of the last dispatch. */
+  readonly lastEventId: string
+}
+
+const LF = 10
+const CR = 13
+const SPACE = 32
+const PREVIEW_LENGTH = 256
+
+/** Creates an incremental parser. */
+export function createParser(callbacks: ParserCallbacks, options: ParserOptions = {}): EventStreamParser {
+  const { onEvent, onLastEventId, onRetry, onComment, onTooLarge } = callbacks
+  const maxEventSize = options.maxEventSize ?? Number.POSITIVE_INFINITY
+
+  let lastEventId = options.lastEventId ?? ''
+  /** The `id` field value waiting for dispatch (the spec's "last event ID buffer"). */
+  let idBuffer = lastEventId
+  let data = ''
+  let hasData = false
+  let eventType = ''
+  /** Text of a line whose end has not arrived yet. */
+  let partialLine = ''
+  /** A chunk ended with CR: an LF at the start of the next one belongs to it. */
+  let skipLeadingLF = false
+  /** The event being read is over `maxEventSize`: its data is dropped until the blank line. */
+  let tooLarge = false
+  let tooLargePreview = ''
+  /** The line being read made the event too large: drop it up to its end. */
+  let skippingLine = false
+
+  function feed(chunk: string): void {
+    const length = chunk.length
+    let position = 0
+    if (skipLeadingLF && length > 0) {
+      skipLeadingLF = false
+      if (chunk.charCodeAt(0) === LF) position = 1
+    }
+    // Next CR and LF at or after `position`; -1 when none is left in this chunk.
+    let nextLF = chunk.indexOf('\n', position)
+    let nextCR = chunk.indexOf('\r', position)
+    while (position < length) {
+      if (nextLF !== -1 && nextLF < position) nextLF = chunk.indexOf('\n', position)
+      if (nextCR !== -1 && nextCR < position) nextCR = chunk.indexOf('\r', position)
+      const lineEnd = nextCR === -1 ? nextLF : nextLF === -1 ? nextCR : Math.min(nextCR, nextLF)
+      if (lineEnd === -1) {
+        appendPartialLine(chunk, position)
+        return
+      }
+      if (skippingLine) {
+        skippingLine = false
+      } else if (partialLine === '') {
+        processLine(chunk, position, lineEnd)
+      } else {
+        const line = partialLine + chunk.slice(position, lineEnd)
+        partialLine = ''
+        processLine(line, 0, line.length)
+      }
+      position = lineEnd + 1
+      if (chunk.charCodeAt(lineEnd) === CR) {
+        if (position === length) skipLeadingLF = true
+        else if (chunk.charCodeAt(position) === LF) position++
+      }
+    }
+  }
+
+  function appendPartialLine(chunk: string, position: number): void {
+    if (skippingLine) return
+    partialLine += position === 0 ? chunk : chunk.slice(position)
+    if (data.length + partialLine.length > maxEventSize) {
+      markTooLarge(partialLine)
+      partialLine = ''
+      skippingLine = true
+    }
+  }
+
+  function markTooLarge(text: string): void {
+    if (!tooLarge) tooLargePreview = (hasData ? data : text).slice(0, PREVIEW_LENGTH)
+    tooLarge = true
+    data = ''
+    hasData = false
+  }
+
+  /** Interprets `text[start, end)` as one line. */
+  function processLine(text: string, start: number, end: number): void {
+    if (start === end) {
+      dispatch()
+      return
+    }
+    const colon = text.indexOf(':', start)
+    if (colon === start) {
+      if (onComment) onComment(text.slice(start + 1, end))
+      return
+    }
+    const nameEnd = colon === -1 || colon > end ? end : colon
+    let valueStart = nameEnd === end ? end : nameEnd + 1
+    if (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++
+    const nameLength = nameEnd - start
+
+    if (nameLength === 4 && text.startsWith('data', start)) {
+      if (tooLarge) return
+      const value = text.slice(valueStart, end)
+      if (hasData) data += `\n${value}`
+      else {
+        data = value
+        hasData = true
+      }
+      if (data.length > maxEventSize) markTooLarge(data)
+    } else if (nameLength === 5 && text.startsWith('event', start)) {
+      eventType = text.slice(valueStart, end)
+    } else if (nameLength === 2 && text.startsWith('id', start)) {
+      const value = text.slice(valueStart, end)
+      if (!value.includes('\0')) idBuffer = value
+    } else if (nameLength === 5 && text.startsWith('retry', start)) {
+      if (onRetry && valueStart < end && isAsciiDigits(text, valueStart, end)) {
+        onRetry(Number.parseInt(text.slice(valueStart, end), 10))
+      }
+    }
+  }
+
+  function dispatch(): void {
+    if (idBuffer !== lastEventId) {
+      lastEventId = idBuffer
+      if (onLastEventId) onLastEventId(lastEventId)
+    }
+    const type = eventType === '' ? 'message' : eventType
+    eventType = ''
+    if (tooLarge) {
+      tooLarge = false
+      const preview = tooLargePreview
+      tooLargePreview = ''
+      if (onTooLarge) onTooLarge(type, preview)
+      return
+    }
+    if (!hasData) return
+    const eventData = data
+    data = ''
+    hasData = false
+    onEvent(type, eventData, lastEventId)
+  }
+
+  function reset(): void {
+    idBuffer = lastEventId
+    data = ''
+    hasData = false
+    eventType = ''
+    partialLine = ''
+    skipLeadingLF = false
+    tooLarge = false
+    tooLargePreview = ''
+    skippingLine = false
+  }
+
+  return {
+    feed,
+    reset,
+    get lastEventId() {
+      return lastEventId
+    },
+  }
+}
+
+function isAsciiDigits(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 48 || code > 57) return false
+  }
+  return true
+}
+
+/**
+ * A streaming UTF-8 decoder for response bodies: strips one leading BOM, replaces invalid bytes with
+ * U+FFFD and keeps a multi-byte character split across chunks intact.
+ */
+export function createEventStreamDecoder(): (bytes: Uint8Array) => string {
+  const decoder = new TextDecoder('utf-8')
+  return (bytes) => decoder.decode(bytes, { stream: true })
+}

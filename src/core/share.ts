@@ -1,0 +1,79 @@
+import { type Connection, createConnection, resolveUrl } from './connection'
+import { createStreamOver } from './stream'
+import type { ConnectionOptions, EventMap, EventStream, EventStreamOptions } from './types'
+
+interface SharedConnection {
+  connection: Connection
+  consumers: number
+}
+
+/** Open shared connections by sharing key. */
+const registry = new Map<string, SharedConnection>()
+
+/**
+ * Like {@link createEventStream}, but streams with the same URL, method, body, credentials, headers and
+ * `fetch` share one connection (ref-counted: the last `close()` closes it). Each stream decodes for itself.
+ * The other connection options (`retry`, `idleTimeout`, `maxEventSize`, `lastEventId`) are those of
+ * the first stream that opened the connection. `reconnect()` reconnects the shared connection.
+ * @public
+ */
+export function shareEventStream<E extends EventMap>(
+  url: string | URL,
+  options: EventStreamOptions<E> = {},
+): EventStream<E> {
+  const key = sharingKey(url, options)
+  let shared = registry.get(key)
+  if (!shared) {
+    shared = { connection: createConnection(url, options), consumers: 0 }
+    registry.set(key, shared)
+  }
+  shared.consumers++
+  const entry = shared
+  return createStreamOver<E>(entry.connection, options, () => release(key, entry))
+}
+
+/**
+ * Drops one consumer. The connection closes a microtask later when nobody is left, so that React
+ * StrictMode's unmount-and-mount again keeps the one connection it already opened.
+ */
+function release(key: string, entry: SharedConnection): void {
+  entry.consumers--
+  queueMicrotask(() => {
+    if (entry.consumers > 0 || registry.get(key) !== entry) return
+    registry.delete(key)
+    entry.connection.close()
+  })
+}
+
+/** The number of shared connections open now (for tests and devtools). */
+export function sharedConnectionCount(): number {
+  return registry.size
+}
+
+const identities = new WeakMap<object, number>()
+let nextIdentity = 0
+
+/** A key for values compared by identity (functions, streams, FormData). */
+function identity(value: object): string {
+  let id = identities.get(value)
+  if (id === undefined) {
+    id = ++nextIdentity
+    identities.set(value, id)
+  }
+  return `#${id}`
+}
+
+/** Two requests share a connection only when this key is equal: same URL, method, body, credentials, headers and transport. */
+function sharingKey(url: string | URL, options: ConnectionOptions): string {
+  const { method = 'GET', body, credentials = '', headers, fetch } = options
+  const bodyKey =
+    body === undefined ? '' : typeof body === 'string' ? JSON.stringify(body) : identity(body as object)
+  const headersKey =
+    headers === undefined
+      ? ''
+      : typeof headers === 'function'
+        ? identity(headers)
+        : JSON.stringify([...new Headers(headers)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  const fetchKey = fetch ? identity(fetch) : ''
+  return JSON.stringify([resolveUrl(url), method.toUpperCase(), credentials, bodyKey, headersKey, fetchKey])
+}

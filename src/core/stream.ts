@@ -1,0 +1,233 @@
+import type { Connection } from './connection'
+import { createDecoder, PendingDecode } from './decode'
+import { EventStreamError } from './errors'
+import { createPushIterator, type IteratorSink } from './iterator'
+import type {
+  AnyStreamEvent,
+  EventMap,
+  EventStream,
+  EventStreamOptions,
+  StreamEvent,
+  StreamState,
+} from './types'
+
+type Handler = (data: unknown, event: StreamEvent) => void
+
+/**
+ * The typed face of a connection: decodes its raw events with this consumer's decoders and fans them out
+ * to handlers and iterators. `release` runs once when this consumer closes (it closes or unshares the
+ * connection).
+ */
+export function createStreamOver<E extends EventMap>(
+  connection: Connection,
+  options: Pick<EventStreamOptions<E>, 'decode' | 'signal'>,
+  release: () => void,
+): EventStream<E> {
+  const decode = createDecoder(options.decode)
+  const handlers = new Map<string, Set<Handler>>()
+  const anyHandlers = new Set<(event: AnyStreamEvent<E>) => void>()
+  const errorHandlers = new Set<(error: EventStreamError) => void>()
+  const stateListeners = new Set<() => void>()
+  const sinks = new Set<IteratorSink<AnyStreamEvent<E>>>()
+  let closed = false
+  /** This consumer's own last error (decode, handler), newer than the connection's. */
+  let ownError: EventStreamError | undefined
+  let state = connection.state
+  let lastStatus = state.status
+  /** The tail of events waiting for async schemas; later events queue behind it to keep order. */
+  let pending: Promise<void> | undefined
+
+  function currentState(): StreamState {
+    const base = connection.state
+    if (closed) return state
+    if (ownError === undefined) return base
+    return state.error === ownError && sameConnectionState(state, base) ? state : { ...base, error: ownError }
+  }
+
+  function notifyState(): void {
+    const next = currentState()
+    if (next === state) return
+    state = next
+    emitState()
+  }
+
+  function emitState(): void {
+    for (const listener of stateListeners) {
+      try {
+        listener()
+      } catch (cause) {
+        reportError(handlerError(cause))
+      }
+    }
+  }
+
+  /** Records a recoverable error of this consumer (decode, handler) and reports it. */
+  function fail(error: EventStreamError): void {
+    ownError = error
+    notifyState()
+    reportError(error)
+  }
+
+  function reportError(error: EventStreamError): void {
+    for (const handler of errorHandlers) {
+      try {
+        handler(error)
+      } catch (cause) {
+        console.error('typed-sse: an onError handler threw', cause)
+      }
+    }
+  }
+
+  function deliver(type: string, raw: string, id: string, data: unknown): void {
+    if (closed) return
+    const event = { type, data, raw, id } as AnyStreamEvent<E>
+    const typed = handlers.get(type)
+    if (typed) {
+      for (const handler of typed) {
+        try {
+          handler(data, event)
+        } catch (cause) {
+          fail(handlerError(cause, event))
+        }
+      }
+    }
+    for (const handler of anyHandlers) {
+      try {
+        handler(event)
+      } catch (cause) {
+        fail(handlerError(cause, event))
+      }
+    }
+    for (const sink of sinks) sink.push(event)
+  }
+
+  function decodeFailed(error: unknown): void {
+    if (!closed) fail(error as EventStreamError)
+  }
+
+  function receive(type: string, raw: string, id: string): void {
+    if (!handlers.has(type) && anyHandlers.size === 0 && sinks.size === 0) return
+    if (pending) {
+      enqueue(pending.then(() => decodeAndDeliver(type, raw, id)))
+      return
+    }
+    decodeAndDeliver(type, raw, id)
+  }
+
+  function decodeAndDeliver(type: string, raw: string, id: string): void | Promise<void> {
+    let data: unknown
+    try {
+      data = decode(type, raw)
+    } catch (error) {
+      decodeFailed(error)
+      return
+    }
+    if (data instanceof PendingDecode) {
+      const settled = data.promise.then((value) => deliver(type, raw, id, value), decodeFailed)
+      if (!pending) enqueue(settled)
+      return settled
+    }
+    deliver(type, raw, id, data)
+  }
+
+  function enqueue(step: Promise<void>): void {
+    pending = step
+    step.then(() => {
+      if (pending === step) pending = undefined
+    })
+  }
+
+  const detach = connection.attach({
+    event: receive,
+    error(error) {
+      ownError = undefined
+      notifyState()
+      reportError(error)
+    },
+    state() {
+      const { status } = connection.state
+      if (status === 'open' && lastStatus !== 'open') ownError = undefined
+      lastStatus = status
+      notifyState()
+    },
+    closed(error) {
+      for (const sink of sinks) sink.end(error)
+      sinks.clear()
+    },
+  })
+
+  function close(): void {
+    if (closed) return
+    closed = true
+    options.signal?.removeEventListener('abort', close)
+    detach()
+    state = { ...currentState(), status: 'closed' }
+    for (const sink of sinks) sink.end()
+    sinks.clear()
+    release()
+    emitState()
+    handlers.clear()
+    anyHandlers.clear()
+    errorHandlers.clear()
+    stateListeners.clear()
+  }
+
+  if (options.signal?.aborted) close()
+  else options.signal?.addEventListener('abort', close, { once: true })
+
+  return {
+    on(type, handler) {
+      const set = handlers.get(type) ?? new Set<Handler>()
+      handlers.set(type, set)
+      const entry = handler as Handler
+      set.add(entry)
+      return () => {
+        set.delete(entry)
+        if (set.size === 0 && handlers.get(type) === set) handlers.delete(type)
+      }
+    },
+    onAny(handler) {
+      anyHandlers.add(handler)
+      return () => anyHandlers.delete(handler)
+    },
+    onError(handler) {
+      errorHandlers.add(handler)
+      return () => errorHandlers.delete(handler)
+    },
+    get state() {
+      return state
+    },
+    subscribeState(listener) {
+      stateListeners.add(listener)
+      return () => stateListeners.delete(listener)
+    },
+    reconnect() {
+      if (!closed) connection.reconnect()
+    },
+    close,
+    [Symbol.asyncIterator]() {
+      const { sink, iterator } = createPushIterator<AnyStreamEvent<E>>(close)
+      if (closed || connection.state.status === 'closed') sink.end()
+      else sinks.add(sink)
+      return iterator
+    },
+  }
+}
+
+function sameConnectionState(a: StreamState, b: StreamState): boolean {
+  return (
+    a.status === b.status &&
+    a.lastEventId === b.lastEventId &&
+    a.attempt === b.attempt &&
+    a.retryDelay === b.retryDelay
+  )
+}
+
+function handlerError(cause: unknown, event?: StreamEvent): EventStreamError {
+  const reason = cause instanceof Error ? cause.message : String(cause)
+  const where = event ? `a handler of "${event.type}" events` : 'a state listener'
+  return new EventStreamError('handler', `typed-sse: ${where} threw: ${reason}`, {
+    cause,
+    ...(event && { event: { type: event.type, raw: event.raw } }),
+  })
+}

@@ -1,0 +1,51 @@
+import type { EventStreamError } from './errors'
+import { shareEventStream } from './share'
+import type { EventMap, EventStreamOptions, StreamEvent, StreamState } from './types'
+
+/** Handlers of {@link subscribe}, by event name. @public */
+export type EventHandlers<E extends EventMap> = {
+  [K in keyof E]?: (data: E[K], event: StreamEvent<K & string, E[K]>) => void
+}
+
+/** Options of {@link subscribe}: those of `createEventStream` plus error and state callbacks. @public */
+export interface SubscribeOptions<E extends EventMap> extends EventStreamOptions<E> {
+  /** Called for every error (also the retried ones). */
+  onError?: (error: EventStreamError) => void
+  /** Called with the current state at once and after every change. */
+  onState?: (state: StreamState) => void
+}
+
+/**
+ * Listens to an event stream with one handler per event name; the simplest way to consume SSE without
+ * React. Subscriptions to the same URL, method, body, credentials and headers share one connection.
+ *
+ * @returns a function that unsubscribes (the shared connection closes when its last subscriber leaves)
+ * @example
+ * const unsubscribe = subscribe<{ price: { symbol: string; value: number } }>('/prices', {
+ *   price: (data) => render(data.symbol, data.value),
+ * })
+ * @public
+ */
+export function subscribe<E extends EventMap>(
+  url: string | URL,
+  handlers: EventHandlers<E>,
+  options: SubscribeOptions<E> = {},
+): () => void {
+  if (typeof handlers !== 'object' || handlers === null) {
+    throw new TypeError(
+      'typed-sse: subscribe(url, handlers) needs an object of handlers, e.g. { message: (data) => … }',
+    )
+  }
+  const { onError, onState, ...streamOptions } = options
+  const stream = shareEventStream<E>(url, streamOptions)
+  for (const type of Object.keys(handlers) as (keyof E & string)[]) {
+    const handler = handlers[type]
+    if (handler) stream.on(type, handler as never)
+  }
+  if (onError) stream.onError(onError)
+  if (onState) {
+    stream.subscribeState(() => onState(stream.state))
+    onState(stream.state)
+  }
+  return () => stream.close()
+}

@@ -1,0 +1,146 @@
+import type { EventStreamError } from './errors'
+import type { StandardSchemaV1 } from './standardSchema'
+
+/**
+ * Event name → data type. Events sent without an `event:` field are named `message`.
+ * @example
+ * type ChatEvents = { message: { text: string }; typing: { user: string } }
+ * @public
+ */
+export type EventMap = Record<string, unknown>
+
+/** One decoded event, as handlers and iterators receive it. @public */
+export interface StreamEvent<K extends string = string, D = unknown> {
+  /** The event name (`event:` field), `message` when the server sent none. */
+  type: K
+  /** The decoded data. */
+  data: D
+  /** The exact data string the server sent (multi-line data joined with LF). */
+  raw: string
+  /** The last event ID at dispatch (the `id:` of this event or an earlier one). */
+  id: string
+}
+
+/** The union of {@link StreamEvent}s over an event map, narrowed by `type`. @public */
+export type AnyStreamEvent<E extends EventMap> = {
+  [K in keyof E & string]: StreamEvent<K, E[K]>
+}[keyof E & string]
+
+/** Connection status. @public */
+export type StreamStatus = 'connecting' | 'open' | 'reconnecting' | 'closed'
+
+/** An immutable snapshot of a stream's connection; a new object only when something changed. @public */
+export interface StreamState {
+  /** `connecting` (first attempt) → `open` → `reconnecting` (waiting or retrying) → … → `closed`. */
+  status: StreamStatus
+  /** The last event ID received (sent as `Last-Event-ID` on reconnect). */
+  lastEventId: string
+  /** The last error; cleared when a connection opens. */
+  error?: EventStreamError
+  /** Consecutive failed attempts; 0 once a connection delivers an event. */
+  attempt: number
+  /** While `reconnecting`: the wait in ms before the next attempt (backoff, jitter, `Retry-After`). */
+  retryDelay?: number
+}
+
+/** A decoder for one event type: a function of the raw data, or a Standard Schema for its JSON. @public */
+export type EventDecoder<D> = ((raw: string) => D) | StandardSchemaV1<unknown, D>
+
+/** Per-event-type decoders; types without an entry are delivered as raw text. @public */
+export type DecodeMap<E extends EventMap> = { [K in keyof E]?: EventDecoder<E[K]> }
+
+/**
+ * How to decode `data`: `'json'` (default) parses it, `'text'` keeps the string, a function decodes every
+ * event, and a map decodes per event type (functions or Standard Schemas; the event map is inferred from it).
+ * @public
+ */
+export type DecodeOption<E extends EventMap> =
+  | 'json'
+  | 'text'
+  | ((raw: string, type: string) => unknown)
+  | DecodeMap<E>
+
+/** Reconnect policy: exponential backoff with full jitter. @public */
+export interface RetryOptions {
+  /** Base delay of the first retry in ms; the server's `retry:` field replaces it. @defaultValue 1000 */
+  initialDelay?: number
+  /** Upper bound of any delay in ms. @defaultValue 30000 */
+  maxDelay?: number
+  /** Growth of the delay per consecutive failure. @defaultValue 2 */
+  factor?: number
+  /** Full jitter: wait a random time between 0 and the computed delay. @defaultValue true */
+  jitter?: boolean
+  /** Give up after this many consecutive failed attempts. @defaultValue Infinity */
+  maxAttempts?: number
+  /**
+   * Decides whether an error is retried (overrides the default: network, idle timeout, 5xx, 408 and 429
+   * retry; other 4xx and wrong content types do not). `attempt` counts consecutive failures, from 1.
+   */
+  shouldRetry?: (error: EventStreamError, attempt: number) => boolean
+}
+
+/** Headers for every request; a function is called before every attempt (refresh a token there). @public */
+export type HeadersOption = HeadersInit | (() => HeadersInit | Promise<HeadersInit>)
+
+/** Options of the connection itself: what is requested and how it survives failures. @public */
+export interface ConnectionOptions {
+  /** Reconnect policy, or `false` to never reconnect. */
+  retry?: false | RetryOptions
+  /** Resume point for the first request (sent as `Last-Event-ID`). @defaultValue '' */
+  lastEventId?: string
+  /** HTTP method. @defaultValue 'GET' */
+  method?: string
+  /** Request body (use a string or another re-readable body: it is sent again on every reconnect). */
+  body?: BodyInit
+  /** Whether cookies are sent (`'include'` for cross-origin cookies). */
+  credentials?: RequestCredentials
+  /** Extra request headers; `Accept` and `Last-Event-ID` are set by the client. */
+  headers?: HeadersOption
+  /** The transport, for tests or custom agents. @defaultValue globalThis.fetch */
+  fetch?: typeof fetch
+  /** Reconnect when no bytes (comments and heartbeats count) arrive for this many ms. Off by default. */
+  idleTimeout?: number
+  /** Largest event in characters of decoded text; larger ones are dropped with a `too-large` error. @defaultValue 4 MiB */
+  maxEventSize?: number
+}
+
+/** Options of {@link createEventStream}. @public */
+export interface EventStreamOptions<E extends EventMap = EventMap> extends ConnectionOptions {
+  /** How event data is decoded. @defaultValue 'json' */
+  decode?: DecodeOption<E>
+  /** Aborting it closes the stream, like `close()`. */
+  signal?: AbortSignal
+}
+
+/** A typed, self-reconnecting event stream. Iterate it with `for await` to get every event in order. @public */
+export interface EventStream<E extends EventMap = EventMap> extends AsyncIterable<AnyStreamEvent<E>> {
+  /**
+   * Calls `handler` for every event named `type`.
+   * @returns a function that removes the handler
+   */
+  on<K extends keyof E & string>(
+    type: K,
+    handler: (data: E[K], event: StreamEvent<K, E[K]>) => void,
+  ): () => void
+  /**
+   * Calls `handler` for every event of every type, in order (what `for await` yields, synchronously).
+   * @returns a function that removes the handler
+   */
+  onAny(handler: (event: AnyStreamEvent<E>) => void): () => void
+  /**
+   * Calls `handler` for every error (network, HTTP, decode, …), also the ones that are retried.
+   * @returns a function that removes the handler
+   */
+  onError(handler: (error: EventStreamError) => void): () => void
+  /** The current state, an immutable snapshot. */
+  readonly state: StreamState
+  /**
+   * Calls `listener` after every change of `state` (shaped for React's `useSyncExternalStore`).
+   * @returns a function that removes the listener
+   */
+  subscribeState(listener: () => void): () => void
+  /** Reconnects now with the backoff reset; after a fatal error or a 204 it starts again. */
+  reconnect(): void
+  /** Closes the stream for good: aborts the request, clears every timer, ends every iterator. */
+  close(): void
+}

@@ -1,0 +1,21 @@
+// The vanilla core: zero dependencies, no React. The parser and connection internals stay private.
+export { createEventStream } from './core/createEventStream'
+export { EventStreamError, type EventStreamErrorCode, isEventStreamError } from './core/errors'
+export { shareEventStream } from './core/share'
+export type { StandardSchemaV1 } from './core/standardSchema'
+export { type EventHandlers, type SubscribeOptions, subscribe } from './core/subscribe'
+export type {
+  AnyStreamEvent,
+  ConnectionOptions,
+  DecodeMap,
+  DecodeOption,
+  EventDecoder,
+  EventMap,
+  EventStream,
+  EventStreamOptions,
+  HeadersOption,
+  RetryOptions,
+  StreamEvent,
+  StreamState,
+  StreamStatus,
+} from './core/types'

@@ -1,0 +1,28 @@
+import { defineConfig } from 'tsup'
+
+/**
+ * `typed-sse/react` and `typed-sse/testing` import the core as the package itself, so that an app holds
+ * one core (one shared-connection registry) whichever entries it imports.
+ */
+const coreAsPackage = {
+  name: 'core-as-package',
+  setup(build: { onResolve: (options: { filter: RegExp }, callback: (args: { importer: string }) => unknown) => void }) {
+    build.onResolve({ filter: /^\.\.\/(index|core\/.*)$/ }, ({ importer }) =>
+      /[\\/]src[\\/](react|testing)[\\/]/.test(importer) ? { path: 'typed-sse', external: true } : undefined,
+    )
+  },
+}
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    react: 'src/react/index.ts',
+    testing: 'src/testing/index.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  target: 'es2022',
+  external: ['react', 'msw', 'typed-sse'],
+  esbuildPlugins: [coreAsPackage],
+})
