@@ -1,12 +1,14 @@
-import { defineConfig } from 'tsup'
+import { defineConfig, type Options } from 'tsup'
+
+type Plugin = NonNullable<Options['esbuildPlugins']>[number]
 
 /**
  * `typed-sse/react` and `typed-sse/testing` import the core as the package itself, so that an app holds
  * one core (one shared-connection registry) whichever entries it imports.
  */
-const coreAsPackage = {
+const coreAsPackage: Plugin = {
   name: 'core-as-package',
-  setup(build: { onResolve: (options: { filter: RegExp }, callback: (args: { importer: string }) => unknown) => void }) {
+  setup(build) {
     build.onResolve({ filter: /^\.\.\/(index|core\/.*)$/ }, ({ importer }) =>
       /[\\/]src[\\/](react|testing)[\\/]/.test(importer) ? { path: 'typed-sse', external: true } : undefined,
     )

@@ -43,6 +43,7 @@ export interface EventStreamParser {
 const LF = 10
 const CR = 13
 const SPACE = 32
+const COLON = 58
 const PREVIEW_LENGTH = 256
 
 /** Creates an incremental parser. */
@@ -105,7 +106,8 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
     if (skippingLine) return
     partialLine += position === 0 ? chunk : chunk.slice(position)
     if (data.length + partialLine.length > maxEventSize) {
-      markTooLarge(partialLine)
+      // A comment (padding, heartbeat) belongs to no event: drop the rest of its line, not the event.
+      if (partialLine.charCodeAt(0) !== COLON) markTooLarge(partialLine)
       partialLine = ''
       skippingLine = true
     }

@@ -67,6 +67,6 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
   if (header === null) return undefined
   const value = header.trim()
   if (/^\d+$/.test(value)) return Number.parseInt(value, 10) * 1000
-  const date = Date.parse(value)
+  const date = /^[a-z]{3},/i.test(value) ? Date.parse(value) : Number.NaN // an HTTP date: "Wed, 21 Oct 2026 …"
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }

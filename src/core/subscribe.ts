@@ -32,8 +32,9 @@ export function subscribe<E extends EventMap>(
   options: SubscribeOptions<E> = {},
 ): () => void {
   if (typeof handlers !== 'object' || handlers === null) {
+    const hint = typeof handlers === 'function' ? ' Did you mean subscribe(url, { message: handler })?' : ''
     throw new TypeError(
-      'typed-sse: subscribe(url, handlers) needs an object of handlers, e.g. { message: (data) => … }',
+      `typed-sse: subscribe(url, handlers) needs an object of handlers by event name.${hint}`,
     )
   }
   const { onError, onState, ...streamOptions } = options

@@ -1,1 +1,5 @@
-export {}
+// Helpers to mock SSE endpoints in your own tests: with MSW, or in memory through the `fetch` option.
+export { createMockStream, type MockReply, type MockStream } from './createMockStream'
+export { encodeEvent, type MockEvent } from './encodeEvent'
+export { type EventStreamHandlerOptions, eventStreamHandler } from './eventStreamHandler'
+export { type EventStreamResponseOptions, eventStreamResponse } from './eventStreamResponse'

@@ -1,0 +1,100 @@
+// The demo: a local SSE server (the seed article's `/stream`, plus typed JSON events) and a page that uses
+// the built library. `npm start` runs it on http://127.0.0.1:8888; `createDemoServer()` is used by tests.
+import { readFile } from 'node:fs/promises'
+import http from 'node:http'
+import { extname, join, normalize } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const contentTypes = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+}
+/** Files the page may load: the page itself, its scripts and the built library. */
+const publicFolders = ['demo', 'dist']
+
+/**
+ * Creates the demo server (not yet listening).
+ * @param {{ interval?: number }} [options] - default milliseconds between events (`?interval=` overrides it)
+ */
+export function createDemoServer({ interval = 1000 } = {}) {
+  return http.createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost')
+    const every = Number(url.searchParams.get('interval') ?? interval)
+    if (url.pathname === '/stream') return streamMessages(request, response, every)
+    if (url.pathname === '/events') return streamTypedEvents(request, response, every)
+    return serveFile(url.pathname === '/' ? '/demo/index.html' : url.pathname, response)
+  })
+}
+
+function openStream(response) {
+  response.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-store',
+    'x-accel-buffering': 'no',
+    'access-control-allow-origin': '*',
+  })
+  response.flushHeaders()
+}
+
+/** The seed's endpoint: `data: Message N` every interval, with ids so that a reconnect resumes. */
+function streamMessages(request, response, interval) {
+  openStream(response)
+  let counter = nextId(request)
+  const timer = setInterval(() => {
+    response.write(`id: ${counter}\ndata: Message ${counter}\n\n`)
+    counter++
+  }, interval)
+  request.on('close', () => clearInterval(timer))
+}
+
+/** Typed JSON events for the typed views: `tick` (a price) and `chat` (a message), with a heartbeat comment. */
+function streamTypedEvents(request, response, interval) {
+  openStream(response)
+  let counter = nextId(request)
+  const users = ['ada', 'grace', 'linus']
+  const timer = setInterval(() => {
+    const id = counter++
+    const event =
+      id % 3 === 2
+        ? { event: 'chat', data: { user: users[id % users.length], text: `hello #${id}` } }
+        : {
+            event: 'tick',
+            data: { symbol: 'SSE', price: Math.round((100 + Math.sin(id / 5) * 10) * 100) / 100 },
+          }
+    response.write(`: heartbeat\n\nevent: ${event.event}\nid: ${id}\ndata: ${JSON.stringify(event.data)}\n\n`)
+  }, interval)
+  request.on('close', () => clearInterval(timer))
+}
+
+function nextId(request) {
+  const last = Number.parseInt(request.headers['last-event-id'] ?? '', 10)
+  return Number.isNaN(last) ? 0 : last + 1
+}
+
+async function serveFile(pathname, response) {
+  const path = normalize(pathname).replace(/^[/\\]+/, '')
+  if (!publicFolders.some((folder) => path.startsWith(`${folder}/`))) return notFound(response)
+  try {
+    const body = await readFile(join(root, path))
+    response.writeHead(200, { 'content-type': contentTypes[extname(path)] ?? 'application/octet-stream' })
+    response.end(body)
+  } catch {
+    notFound(response)
+  }
+}
+
+function notFound(response) {
+  response.writeHead(404, { 'content-type': 'text/plain' })
+  response.end('Not found')
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const port = Number(process.env.PORT ?? 8888)
+  const host = process.env.HOST ?? '127.0.0.1'
+  createDemoServer().listen(port, host, () => {
+    console.log(`typed-sse demo: http://${host}:${port}/  (SSE: /stream, /events)`)
+  })
+}
