@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { createEventStream, type EventStreamError } from '../../src/index'
+import { createMockStream } from '../../src/testing'
+import { until } from '../helpers/until'
+
+describe('Standard Schema decoding in a stream', () => {
+  it('keeps event order when an async schema is slower than the events after it', async () => {
+    const server = createMockStream()
+    const slow = z.object({ n: z.number() }).refine(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      return true
+    })
+    const stream = createEventStream('https://api.test/s', {
+      fetch: server.fetch,
+      decode: { slow, fast: Number },
+    })
+    const order: string[] = []
+    stream.on('slow', (data) => order.push(`slow ${data.n}`))
+    stream.on('fast', (data) => order.push(`fast ${data}`))
+    server.send({ event: 'slow', data: { n: 1 } })
+    server.send({ event: 'fast', data: 2 })
+    server.send({ event: 'slow', data: { n: 3 } })
+    server.send({ event: 'fast', data: 4 })
+    await until(() => order.length === 4)
+    stream.close()
+    expect(order).toEqual(['slow 1', 'fast 2', 'slow 3', 'fast 4'])
+  })
+
+  it('reports a schema failure with its issues and the event, and goes on', async () => {
+    const server = createMockStream()
+    const stream = createEventStream('https://api.test/s', {
+      fetch: server.fetch,
+      decode: { tick: z.object({ n: z.number() }) },
+    })
+    const seen: number[] = []
+    const errors: EventStreamError[] = []
+    stream.on('tick', (data) => seen.push(data.n))
+    stream.onError((error) => errors.push(error))
+    server.send({ event: 'tick', data: { n: 1 } })
+    server.send({ event: 'tick', data: '{"n":"two"}' })
+    server.send({ event: 'tick', data: { n: 3 } })
+    await until(() => seen.length === 2)
+    stream.close()
+    expect(seen).toEqual([1, 3])
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatchObject({ code: 'decode', event: { type: 'tick', raw: '{"n":"two"}' } })
+    expect((errors[0]?.cause as { path: string[] }[])[0]?.path).toEqual(['n'])
+  })
+
+  it('delivers types missing from the decode map as raw text', async () => {
+    const server = createMockStream()
+    const stream = createEventStream('https://api.test/s', { fetch: server.fetch, decode: { tick: Number } })
+    const seen: unknown[] = []
+    stream.onAny((event) => seen.push(event.data))
+    server.send({ event: 'other', data: { a: 1 } })
+    await until(() => seen.length === 1)
+    stream.close()
+    expect(seen).toEqual(['{"a":1}'])
+  })
+})
