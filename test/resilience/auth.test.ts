@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createEventStream, type EventStream, type EventStreamError } from '../../src/index'
+import {
+  type Plan,
+  type RecordedRequest,
+  type SseServer,
+  sleep,
+  startSseServer,
+  waitUntil,
+} from '../helpers/sseServer'
+
+let server: SseServer | undefined
+let stream: EventStream | undefined
+afterEach(async () => {
+  stream?.close()
+  stream = undefined
+  await server?.close()
+  server = undefined
+})
+
+async function serve(respond: (request: RecordedRequest) => Plan): Promise<SseServer> {
+  server = await startSseServer({ count: 5, respond })
+  return server
+}
+
+const authorizationOf = (request: RecordedRequest | undefined) => request?.headers.authorization
+
+describe('auth: fresh headers on every attempt', () => {
+  it('calls a headers function before every attempt and sends the token it returns', async () => {
+    const server = await serve(() => ({ kind: 'stream', limit: 1, endWhenDone: true }))
+    let issued = 0
+    const headers = vi.fn(() => ({ authorization: `Bearer token-${++issued}` }))
+    const ids: string[] = []
+    stream = createEventStream(server.url, { headers, retry: { initialDelay: 1 } })
+    stream.onAny((event) => ids.push(event.id))
+    await waitUntil(() => ids.length === 3, 3000, 'three events over three connections')
+    stream.close()
+    // One call per attempt, in order: request n carries token n.
+    expect(server.requests.map(authorizationOf)).toEqual(
+      server.requests.map((_request, i) => `Bearer token-${i + 1}`),
+    )
+    expect(server.requests.slice(0, 3).map((request) => request.lastEventId)).toEqual(['', '1', '2'])
+  })
+
+  it('awaits an async headers function (a token refresh) before connecting', async () => {
+    const server = await serve(() => ({ kind: 'stream' }))
+    const ids: string[] = []
+    stream = createEventStream(server.url, {
+      headers: async () => {
+        await sleep(20)
+        return [['authorization', 'Bearer refreshed']]
+      },
+    })
+    stream.onAny((event) => ids.push(event.id))
+    await waitUntil(() => ids.length === 5, 3000, 'five events')
+    expect(authorizationOf(server.requests[0])).toBe('Bearer refreshed')
+  })
+
+  it('retries a 401 with the new token when shouldRetry says so', async () => {
+    const server = await serve((request) =>
+      authorizationOf(request) === 'Bearer fresh' ? { kind: 'stream' } : { kind: 'reply', status: 401 },
+    )
+    const tokens = ['stale', 'fresh']
+    const headers = vi.fn(() => ({ authorization: `Bearer ${tokens.shift() ?? 'fresh'}` }))
+    const shouldRetry = vi.fn(
+      (error: EventStreamError, attempt: number) => error.status === 401 && attempt <= 3,
+    )
+    const ids: string[] = []
+    const errors: EventStreamError[] = []
+    stream = createEventStream(server.url, { headers, retry: { initialDelay: 1, shouldRetry } })
+    stream.onAny((event) => ids.push(event.id))
+    stream.onError((error) => errors.push(error))
+    await waitUntil(() => ids.length === 5, 3000, 'the events after the retry')
+    expect(server.requests.map(authorizationOf)).toEqual(['Bearer stale', 'Bearer fresh'])
+    expect(errors.map((error) => [error.code, error.status])).toEqual([['http', 401]])
+    expect(shouldRetry).toHaveBeenCalledTimes(1)
+    expect(shouldRetry).toHaveBeenCalledWith(errors[0], 1)
+    expect(stream.state.status).toBe('open')
+    expect(stream.state.error).toBeUndefined()
+  })
+
+  it('treats a 401 as fatal without shouldRetry: closed, error kept, headers asked once', async () => {
+    const server = await serve(() => ({ kind: 'reply', status: 401 }))
+    const headers = vi.fn(() => ({ authorization: 'Bearer expired' }))
+    stream = createEventStream(server.url, { headers, retry: { initialDelay: 1 } })
+    const opened = stream
+    await waitUntil(() => opened.state.status === 'closed', 3000, 'closed')
+    await sleep(50)
+    expect(stream.state.error?.status).toBe(401)
+    expect(server.requests).toHaveLength(1)
+    expect(headers).toHaveBeenCalledTimes(1)
+  })
+
+  it('reports a headers function that throws as a network error and tries again', async () => {
+    const server = await serve(() => ({ kind: 'stream' }))
+    let calls = 0
+    const refreshFailed = new Error('token service down')
+    const errors: EventStreamError[] = []
+    const ids: string[] = []
+    stream = createEventStream(server.url, {
+      headers: () => {
+        if (++calls === 1) throw refreshFailed
+        return { authorization: 'Bearer second-try' }
+      },
+      retry: { initialDelay: 1 },
+    })
+    stream.onAny((event) => ids.push(event.id))
+    stream.onError((error) => errors.push(error))
+    await waitUntil(() => ids.length === 5, 3000, 'the events after the second try')
+    expect(errors.map((error) => error.code)).toEqual(['network'])
+    expect(errors[0]?.cause).toBe(refreshFailed)
+    expect(server.requests.map(authorizationOf)).toEqual(['Bearer second-try'])
+  })
+
+  it('sends nothing when closed while the headers function is still running', async () => {
+    const server = await serve(() => ({ kind: 'stream' }))
+    let release!: () => void
+    const fetch = vi.fn(globalThis.fetch)
+    stream = createEventStream(server.url, {
+      fetch,
+      headers: () => new Promise<HeadersInit>((resolve) => (release = () => resolve({ authorization: 'x' }))),
+    })
+    await sleep(10)
+    stream.close()
+    release()
+    await sleep(50)
+    expect(fetch).not.toHaveBeenCalled()
+    expect(server.requests).toHaveLength(0)
+  })
+
+  it('keeps Accept: text/event-stream whatever the headers say', async () => {
+    const server = await serve(() => ({ kind: 'stream' }))
+    stream = createEventStream(server.url, { headers: { accept: 'application/json', 'x-client': 'tests' } })
+    await waitUntil(() => server.requests.length === 1, 3000, 'the request')
+    expect(server.requests[0]?.headers.accept).toBe('text/event-stream')
+    expect(server.requests[0]?.headers['x-client']).toBe('tests')
+  })
+})
+
+describe('credentials', () => {
+  async function credentialsPassed(credentials?: RequestCredentials) {
+    const server = await serve(() => ({ kind: 'stream' }))
+    const seen: (RequestCredentials | undefined)[] = []
+    const fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+      seen.push(init?.credentials)
+      return globalThis.fetch(input, init)
+    }) as typeof globalThis.fetch
+    const ids: string[] = []
+    stream = createEventStream(server.url, { fetch, ...(credentials && { credentials }) })
+    stream.onAny((event) => ids.push(event.id))
+    await waitUntil(() => ids.length === 5, 3000, 'five events')
+    return { seen, server }
+  }
+
+  it("passes credentials: 'include' to fetch, so that cookies go with cross-origin requests", async () => {
+    const { seen } = await credentialsPassed('include')
+    expect(seen).toEqual(['include'])
+  })
+
+  it('does not ask for credentials unless told to (fetch keeps its same-origin default)', async () => {
+    const { seen, server } = await credentialsPassed()
+    expect(seen).toEqual([undefined])
+    expect(server.requests[0]?.headers.cookie).toBeUndefined()
+  })
+
+  it("passes credentials: 'omit' through too", async () => {
+    const { seen } = await credentialsPassed('omit')
+    expect(seen).toEqual(['omit'])
+  })
+})

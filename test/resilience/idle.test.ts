@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createEventStream, type EventStream, type EventStreamError } from '../../src/index'
+import { type Plan, type SseServer, sleep, startSseServer, waitUntil } from '../helpers/sseServer'
+
+const IDLE = 200
+
+describe('idle watchdog (idleTimeout)', () => {
+  let server: SseServer | undefined
+  let stream: EventStream | undefined
+  afterEach(async () => {
+    stream?.close()
+    stream = undefined
+    await server?.close()
+    server = undefined
+  })
+
+  function open(respond: (index: number) => Plan, options: { idleTimeout?: number } = {}) {
+    return startSseServer({ count: 10, respond: (request) => respond(request.index) }).then((started) => {
+      server = started
+      const ids: string[] = []
+      const errors: EventStreamError[] = []
+      const errorTimes: number[] = []
+      stream = createEventStream(started.url, {
+        decode: 'text',
+        retry: { initialDelay: 1, maxDelay: 10 },
+        idleTimeout: IDLE,
+        ...options,
+      })
+      stream.onAny((event) => ids.push(event.id))
+      stream.onError((error) => {
+        errors.push(error)
+        errorTimes.push(performance.now())
+      })
+      return { server: started, stream, ids, errors, errorTimes }
+    })
+  }
+
+  it('aborts a stalled stream with an idle-timeout error, then reconnects and resumes after the last event', async () => {
+    const { server, ids, errors, errorTimes } = await open((index) =>
+      index === 0 ? { kind: 'stream', limit: 3 } : { kind: 'stream' },
+    )
+    await waitUntil(() => ids.length === 10, 3000, 'all ten events')
+    expect(ids).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'])
+    expect(errors.map((error) => error.code)).toEqual(['idle-timeout'])
+    expect(errors[0]?.message).toContain(`${IDLE} ms`)
+    const [first, second] = server.requests
+    // Not before the stall lasted idleTimeout (measured from the first request, a lower bound).
+    expect((errorTimes[0] as number) - (first?.time as number)).toBeGreaterThanOrEqual(IDLE - 5)
+    await first?.closed
+    expect(first?.closedEarly).toBe(true) // the client aborted the stalled request
+    expect(second?.lastEventId).toBe('3')
+    expect(server.requests).toHaveLength(2)
+  })
+
+  it('gives up on a server that never sends response headers', async () => {
+    const { server, ids, errors } = await open((index) =>
+      index === 0 ? { kind: 'hold' } : { kind: 'stream' },
+    )
+    await waitUntil(() => ids.length === 10, 3000, 'all ten events')
+    expect(errors.map((error) => error.code)).toEqual(['idle-timeout'])
+    await server.requests[0]?.closed
+    expect(server.requests[0]?.closedEarly).toBe(true)
+    expect(server.requests[1]?.lastEventId).toBe('')
+  })
+
+  it('stays quiet while comment heartbeats arrive, and fires once they stop', async () => {
+    const { server, ids, errors, stream } = await open((index) =>
+      index === 0
+        ? { kind: 'stream', limit: 1, heartbeat: 40, heartbeatCount: 15 } // ~600 ms of heartbeats
+        : { kind: 'stream' },
+    )
+    await waitUntil(() => ids.length === 1, 3000, 'the first event')
+    await sleep(450) // more than twice idleTimeout, kept alive by heartbeats only
+    expect(errors).toEqual([])
+    expect(stream.state.status).toBe('open')
+    expect(server.requests).toHaveLength(1)
+    await waitUntil(() => errors.length > 0, 3000, 'the idle timeout after the heartbeats stop')
+    expect(errors[0]?.code).toBe('idle-timeout')
+    await waitUntil(() => ids.length === 10, 3000, 'the rest after reconnecting')
+    expect(server.requests[1]?.lastEventId).toBe('1')
+  })
+
+  it('does not fire while events keep flowing faster than idleTimeout', async () => {
+    // 10 events, one every 60 ms and no heartbeats: the whole stream takes 3× idleTimeout.
+    const { server, ids, errors } = await open(() => ({ kind: 'stream', pace: 60 }))
+    await waitUntil(() => ids.length === 10, 3000, 'all ten events')
+    await sleep(100)
+    expect(errors).toEqual([])
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it('does not spin when idleTimeout is beyond what a timer can wait (2^31 ms)', async () => {
+    const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout')
+    try {
+      const { server } = await open(() => ({ kind: 'hold' }), { idleTimeout: 2 ** 32 })
+      await waitUntil(() => server.requests.length === 1, 3000, 'the request')
+      await sleep(100)
+      // An overflowing timer fires after 1 ms and re-arms: about 100 watchdog timers in 100 ms.
+      const watchdogTimers = setTimeoutSpy.mock.calls.filter(([, delay]) => (delay ?? 0) > 1e6)
+      expect(watchdogTimers).toHaveLength(1)
+    } finally {
+      setTimeoutSpy.mockRestore()
+    }
+  })
+
+  it('rejects an idleTimeout that is not a positive number', () => {
+    expect(() => createEventStream('http://127.0.0.1:9/x', { idleTimeout: 0 })).toThrow(TypeError)
+    expect(() => createEventStream('http://127.0.0.1:9/x', { idleTimeout: -5 })).toThrow(/idleTimeout/)
+  })
+})

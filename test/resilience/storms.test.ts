@@ -1,0 +1,219 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { backoffDelay, normalizeRetryOptions, type RetryPolicy } from '../../src/core/retry'
+import { createEventStream, type EventStream } from '../../src/index'
+import { type SseServer, sleep, startSseServer, waitUntil } from '../helpers/sseServer'
+import { createRandom } from './random'
+
+const always500: typeof fetch = async () => new Response('Internal Server Error', { status: 500 })
+
+function gapsOf(times: readonly number[]): number[] {
+  return times.slice(1).map((time, i) => time - (times[i] as number))
+}
+
+describe('no reconnect storms against an always-failing server', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+    vi.restoreAllMocks()
+  })
+
+  it('waits 1 s, 2 s, 4 s … capped at 30 s between requests by default (jitter off), 24 requests in 10 minutes', async () => {
+    vi.useFakeTimers()
+    const times: number[] = []
+    const fetch = vi.fn(async () => {
+      times.push(Date.now())
+      return new Response('Internal Server Error', { status: 500 })
+    }) as unknown as typeof globalThis.fetch
+    const start = Date.now()
+    const stream = createEventStream('http://127.0.0.1:9/always-500', { fetch, retry: { jitter: false } })
+    await vi.advanceTimersByTimeAsync(10 * 60_000)
+    stream.close()
+    const gaps = gapsOf(times)
+    expect(times[0]).toBe(start)
+    expect(gaps.slice(0, 7)).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000])
+    expect(new Set(gaps.slice(5))).toEqual(new Set([30_000]))
+    expect(times).toHaveLength(24)
+    expect(stream.state.status).toBe('closed')
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('keeps every jittered delay under its exponential ceiling, so 10 minutes cost a bounded number of requests', async () => {
+    vi.useFakeTimers()
+    const random = createRandom(20_240_601)
+    vi.spyOn(Math, 'random').mockImplementation(random.next)
+    const times: number[] = []
+    const delays: number[] = []
+    const fetch = vi.fn(async (...args: Parameters<typeof globalThis.fetch>) => {
+      times.push(Date.now())
+      return always500(...args)
+    }) as unknown as typeof globalThis.fetch
+    const stream = createEventStream('http://127.0.0.1:9/always-500', { fetch })
+    stream.subscribeState(() => {
+      if (stream.state.status === 'reconnecting' && stream.state.retryDelay !== undefined) {
+        delays.push(stream.state.retryDelay)
+      }
+    })
+    await vi.advanceTimersByTimeAsync(10 * 60_000)
+    stream.close()
+    console.log(`always-500 (default policy, full jitter): ${times.length} requests in 10 simulated minutes`)
+    expect(gapsOf(times)).toEqual(delays.slice(0, times.length - 1))
+    delays.forEach((delay, attempt) => {
+      expect(delay).toBeGreaterThanOrEqual(0)
+      expect(delay).toBeLessThan(Math.min(30_000, 1000 * 2 ** attempt))
+    })
+    // Full jitter halves the mean wait at the cap (15 s): about 40 requests in 10 minutes, never a storm.
+    expect(times.length).toBeGreaterThan(10)
+    expect(times.length).toBeLessThan(100)
+  })
+
+  it('sends a bounded number of requests to a real always-500 server, with growing gaps', async () => {
+    const server = await startSseServer({ respond: () => ({ kind: 'reply', status: 500, body: 'down' }) })
+    try {
+      const stream = createEventStream(server.url, {
+        retry: { initialDelay: 20, maxDelay: 320, jitter: false },
+      })
+      await sleep(1500)
+      stream.close()
+      const times = server.requests.map((request) => request.time)
+      const gaps = gapsOf(times)
+      console.log(
+        `real always-500 server: ${times.length} requests in 1.5 s, gaps ${gaps.map((gap) => gap.toFixed(0)).join(', ')} ms`,
+      )
+      // 0, 20, 60, 140, 300, 620, 940, 1260 ms: 8 requests (a client without backoff would send hundreds).
+      expect(times.length).toBeGreaterThanOrEqual(5)
+      expect(times.length).toBeLessThanOrEqual(9)
+      const expected = [20, 40, 80, 160, 320, 320, 320]
+      gaps.forEach((gap, i) => {
+        expect(gap).toBeGreaterThanOrEqual(0.8 * (expected[i] ?? 320))
+      })
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe('no reconnect storms when the server asks for retry: 0', () => {
+  it('still backs off exponentially when every response ends at once after retry: 0', async () => {
+    const server = await startSseServer({
+      respond: () => ({
+        kind: 'reply',
+        status: 200,
+        headers: { 'content-type': 'text/event-stream' },
+        body: 'retry: 0\n\n',
+      }),
+    })
+    try {
+      const stream = createEventStream(server.url, { retry: { initialDelay: 1000, jitter: false } })
+      const delays: number[] = []
+      stream.subscribeState(() => {
+        const { status, retryDelay } = stream.state
+        if (status === 'reconnecting' && retryDelay !== undefined) delays.push(retryDelay)
+      })
+      await sleep(500)
+      stream.close()
+      console.log(
+        `retry: 0 and empty responses: ${server.requests.length} requests in 500 ms, delays ${delays.join(', ')} ms`,
+      )
+      // retry: 0 makes the next attempt (almost) immediate, but consecutive failures must still grow the
+      // wait (1, 2, 4 … ms), not hammer the server in a tight loop.
+      expect(delays.length).toBeGreaterThanOrEqual(3)
+      expect(delays).toEqual(delays.map((_delay, i) => 2 ** i))
+      expect(server.requests.length).toBeLessThanOrEqual(12)
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe('jitter spreads clients that reconnect at the same moment', () => {
+  it('draws backoffDelay uniformly over [0, ceiling): full spread, flat deciles', () => {
+    const policy = normalizeRetryOptions({}) as RetryPolicy
+    const random = createRandom(7)
+    for (const attempt of [0, 3, 8]) {
+      const ceiling = Math.min(30_000, 1000 * 2 ** attempt)
+      const samples = Array.from({ length: 10_000 }, () => backoffDelay(policy, attempt, 1000, random.next))
+      const min = Math.min(...samples)
+      const max = Math.max(...samples)
+      const deciles = new Array<number>(10).fill(0)
+      for (const sample of samples) {
+        const decile = Math.floor((sample / ceiling) * 10)
+        deciles[decile] = (deciles[decile] ?? 0) + 1
+      }
+      const mean = samples.reduce((sum, sample) => sum + sample, 0) / samples.length
+      if (attempt === 0) {
+        console.log(
+          `backoffDelay jitter, attempt 0 (ceiling ${ceiling} ms): min ${min}, max ${max}, mean ${mean.toFixed(0)}, deciles ${deciles.join('/')}`,
+        )
+      }
+      expect(min).toBeGreaterThanOrEqual(0)
+      expect(max).toBeLessThan(ceiling)
+      expect(max - min).toBeGreaterThan(0.99 * ceiling)
+      for (const count of deciles) {
+        expect(count).toBeGreaterThan(800)
+        expect(count).toBeLessThan(1200)
+      }
+    }
+    // Without jitter every client waits exactly the ceiling: a thundering herd.
+    const noJitter = normalizeRetryOptions({ jitter: false }) as RetryPolicy
+    expect(new Set(Array.from({ length: 100 }, () => backoffDelay(noJitter, 2)))).toEqual(new Set([4000]))
+  })
+
+  describe('with 40 real clients dropped at once', () => {
+    let server: SseServer | undefined
+    let streams: EventStream[] = []
+    afterEach(async () => {
+      for (const stream of streams) stream.close()
+      streams = []
+      await server?.close()
+      server = undefined
+    })
+
+    async function dropAndMeasure(jitter: boolean) {
+      server = await startSseServer({ count: 1 })
+      const started = server
+      const delays: number[] = []
+      for (let i = 0; i < 40; i++) {
+        const stream = createEventStream(started.url, {
+          retry: { initialDelay: 400, maxDelay: 400, jitter },
+        })
+        stream.subscribeState(() => {
+          const { status, retryDelay } = stream.state
+          if (status === 'reconnecting' && retryDelay !== undefined) delays.push(retryDelay)
+        })
+        streams.push(stream)
+      }
+      await waitUntil(
+        () => streams.every((stream) => stream.state.lastEventId === '1'),
+        5000,
+        'all clients open',
+      )
+      const dropped = performance.now()
+      started.dropAll()
+      await waitUntil(() => started.requests.length === 80, 5000, 'all clients back')
+      const reconnects = started.requests.slice(40).map((request) => request.time - dropped)
+      const spread = Math.max(...reconnects) - Math.min(...reconnects)
+      return { delays, reconnects, spread }
+    }
+
+    it('spreads their reconnects over the whole backoff window', async () => {
+      const { delays, reconnects, spread } = await dropAndMeasure(true)
+      const delaySpread = Math.max(...delays) - Math.min(...delays)
+      console.log(
+        `40 clients, full jitter over 400 ms: scheduled delays spread ${delaySpread} ms (${new Set(delays).size} distinct), ` +
+          `reconnect requests spread ${spread.toFixed(0)} ms (first ${Math.min(...reconnects).toFixed(0)} ms, last ${Math.max(...reconnects).toFixed(0)} ms after the drop)`,
+      )
+      expect(delays).toHaveLength(40)
+      expect(new Set(delays).size).toBeGreaterThan(30)
+      expect(delaySpread).toBeGreaterThan(200)
+      expect(spread).toBeGreaterThan(200)
+      for (const request of server?.requests.slice(40) ?? []) expect(request.lastEventId).toBe('1')
+    })
+
+    it('without jitter, all of them come back together after the same delay', async () => {
+      const { delays, spread } = await dropAndMeasure(false)
+      console.log(
+        `40 clients, jitter off: every scheduled delay 400 ms, reconnect requests spread ${spread.toFixed(0)} ms`,
+      )
+      expect(new Set(delays)).toEqual(new Set([400]))
+    })
+  })
+})
