@@ -161,11 +161,14 @@ export function createStreamOver<E extends EventMap>(
     closed = true
     options.signal?.removeEventListener('abort', close)
     detach()
-    state = { ...currentState(), status: 'closed' }
+    const last = state
+    if (last.status !== 'closed') state = { ...last, status: 'closed' }
     for (const sink of sinks) sink.end()
     sinks.clear()
     release()
-    emitState()
+    if (state !== last) emitState()
+    // Clear each set too: a handler that closes the stream stops the rest of the same event's handlers.
+    for (const set of handlers.values()) set.clear()
     handlers.clear()
     anyHandlers.clear()
     errorHandlers.clear()
