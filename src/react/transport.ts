@@ -1,0 +1,120 @@
+// What identifies a connection for `useEventStream` (its key), and stable stand-ins for `headers` and
+// `fetch` functions so that inline functions neither reconnect nor go stale.
+import type { EventMap, EventStreamOptions } from '../index'
+import type { UseEventStreamOptions } from './useEventStream'
+
+type TransportOptions = Pick<EventStreamOptions, 'method' | 'body' | 'credentials' | 'headers' | 'fetch'>
+
+// biome-ignore lint/suspicious/noExplicitAny: any function (parameters are contravariant)
+type AnyFunction = (...args: any[]) => unknown
+
+/** A stable stand-in for a function, calling the latest version rendered by a component using it. */
+interface LatestFunction<F extends AnyFunction> {
+  readonly proxy: F
+  /** The latest function of each component with an open stream, the most recently changed last. */
+  readonly latest: Map<object, F>
+}
+
+/** Stand-ins by the function a connection was opened with, so that equal functions share one connection. */
+const latestFunctions = new WeakMap<AnyFunction, LatestFunction<AnyFunction>>()
+
+function latestFunction<F extends AnyFunction>(initial: F): LatestFunction<F> {
+  let entry = latestFunctions.get(initial) as LatestFunction<F> | undefined
+  if (!entry) {
+    const latest = new Map<object, F>()
+    const proxy = ((...args: Parameters<F>) => {
+      let current = initial
+      for (const fn of latest.values()) current = fn
+      return current(...args)
+    }) as F
+    entry = { proxy, latest }
+    latestFunctions.set(initial, entry as unknown as LatestFunction<AnyFunction>)
+  }
+  return entry
+}
+
+/**
+ * The options that identify a connection, fixed for the store's life. A `headers` or `fetch` function
+ * becomes a stand-in (the same for the same function, so components passing one share a connection)
+ * that calls the latest function rendered: inline functions do not reconnect on every render.
+ * @returns the options; `acquire`/`release` around each open stream, `update` with every render's options
+ */
+export function transportOptions<E extends EventMap>(initial: EventStreamOptions<E>) {
+  const { method, body, credentials, headers, fetch } = initial
+  const options: TransportOptions = {}
+  if (method !== undefined) options.method = method
+  if (body !== undefined) options.body = body
+  if (credentials !== undefined) options.credentials = credentials
+  const headersFunction = typeof headers === 'function' ? latestFunction(headers) : undefined
+  if (headersFunction) options.headers = headersFunction.proxy
+  else if (headers !== undefined) options.headers = headers
+  const fetchFunction = fetch ? latestFunction(fetch) : undefined
+  if (fetchFunction) options.fetch = fetchFunction.proxy
+  const owner = {}
+  let acquired = false
+
+  function set<F extends AnyFunction>(entry: LatestFunction<F> | undefined, fn: F | undefined): void {
+    if (!entry || typeof fn !== 'function' || entry.latest.get(owner) === fn) return
+    entry.latest.delete(owner) // the most recently changed function goes last
+    entry.latest.set(owner, fn)
+  }
+
+  function update(next: EventStreamOptions<E>): void {
+    if (!acquired) return
+    set(headersFunction, next.headers as Exclude<typeof next.headers, HeadersInit>)
+    set(fetchFunction, next.fetch)
+  }
+
+  return {
+    options,
+    update,
+    acquire(next: EventStreamOptions<E>): void {
+      acquired = true
+      update(next)
+    },
+    release(): void {
+      acquired = false
+      headersFunction?.latest.delete(owner)
+      fetchFunction?.latest.delete(owner)
+    },
+  }
+}
+
+const identities = new WeakMap<object, number>()
+let nextIdentity = 0
+
+function identity(value: object): number {
+  let id = identities.get(value)
+  if (id === undefined) {
+    id = ++nextIdentity
+    identities.set(value, id)
+  }
+  return id
+}
+
+/**
+ * What decides whether a render needs another connection: the URL and the transport options, with
+ * static headers and string bodies compared by value. `''` means disconnected.
+ */
+export function connectionKey<E extends EventMap>(
+  url: string | URL | null,
+  options: UseEventStreamOptions<E>,
+): string {
+  if (url === null || options.enabled === false) return ''
+  const { method = 'GET', body, credentials = '', headers, fetch } = options
+  const bodyKey =
+    body === undefined || body === null
+      ? ''
+      : typeof body === 'string'
+        ? `string:${body}`
+        : body instanceof URLSearchParams
+          ? `params:${body}`
+          : `object:${identity(body)}`
+  const headersKey =
+    typeof headers === 'function'
+      ? 'function'
+      : headers === undefined
+        ? ''
+        : [...new Headers(headers)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return JSON.stringify([String(url), method.toUpperCase(), credentials, bodyKey, headersKey, !!fetch])
+}

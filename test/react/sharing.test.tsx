@@ -1,0 +1,120 @@
+// @vitest-environment jsdom
+import { act, render, screen, waitFor } from '@testing-library/react'
+import { StrictMode } from 'react'
+import { describe, expect, it } from 'vitest'
+import { useEventStream } from '../../src/react'
+import { createMockStream, eventStreamHandler } from '../../src/testing'
+import { renderStream, setupMockServer, type Ticker, ticks } from './harness'
+
+const { server, requests } = setupMockServer()
+
+function LastTick({ name, url = '/stream', token }: { name: string; url?: string; token?: string }) {
+  const { lastEvent, status } = useEventStream<Ticker>(url, {
+    ...(token && { headers: { authorization: token } }),
+  })
+  return (
+    <p data-testid={name}>
+      {status} {lastEvent?.type === 'tick' ? lastEvent.data.n : '-'}
+    </p>
+  )
+}
+
+function Two({ second }: { second: boolean }) {
+  return (
+    <>
+      <LastTick name="a" />
+      {second && <LastTick name="b" />}
+    </>
+  )
+}
+
+describe('useEventStream connection sharing', () => {
+  it('opens one connection under StrictMode and drops no event', async () => {
+    const mock = createMockStream<Ticker>()
+    const seen: string[] = []
+    let headerCalls = 0
+    const view = renderStream<Ticker>(
+      'http://sse.test/stream',
+      {
+        fetch: mock.fetch,
+        headers: () => ({ 'x-call': String(++headerCalls) }),
+        history: 100,
+        on: { tick: (_data, event) => void seen.push(event.id) },
+      },
+      { strict: true },
+    )
+    await act(() => mock.waitForConnection())
+    for (const event of ticks(20)) act(() => mock.send(event))
+    await waitFor(() => expect(view.current().events).toHaveLength(20))
+    expect(mock.requests).toHaveLength(1)
+    expect(headerCalls).toBe(1)
+    expect(seen).toEqual(ticks(20).map((e) => e.id))
+    expect(view.current().events.map((e) => e.id)).toEqual(seen)
+    view.unmount()
+    await waitFor(() => expect(mock.requests[0]?.signal.aborted).toBe(true))
+  })
+
+  it('opens one request at the MSW server under StrictMode', async () => {
+    server.use(eventStreamHandler<Ticker>('/stream', ticks(3), { interval: 2 }))
+    render(
+      <StrictMode>
+        <LastTick name="a" />
+      </StrictMode>,
+    )
+    await waitFor(() => expect(screen.getByTestId('a').textContent).toBe('open 2'))
+    expect(requests).toHaveLength(1)
+  })
+
+  it('shares one connection between two components; the last one to unmount closes it', async () => {
+    server.use(eventStreamHandler<Ticker>('/stream', ticks(3), { interval: 5 }))
+    const view = render(<Two second />)
+    await waitFor(() => expect(screen.getByTestId('a').textContent).toBe('open 2'))
+    expect(screen.getByTestId('b').textContent).toBe('open 2')
+    expect(requests).toHaveLength(1)
+    view.rerender(<Two second={false} />)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(requests[0]?.signal.aborted).toBe(false)
+    expect(screen.getByTestId('a').textContent).toBe('open 2')
+    view.unmount()
+    await waitFor(() => expect(requests[0]?.signal.aborted).toBe(true))
+  })
+
+  it('does not share between components with different auth headers', async () => {
+    server.use(eventStreamHandler<Ticker>('/stream', ticks(1)))
+    render(
+      <>
+        <LastTick name="a" token="Bearer a" />
+        <LastTick name="b" token="Bearer b" />
+      </>,
+    )
+    await waitFor(() => expect(screen.getByTestId('b').textContent).toBe('open 0'))
+    expect(screen.getByTestId('a').textContent).toBe('open 0')
+    expect(requests.map((r) => r.headers.get('authorization')).sort()).toEqual(['Bearer a', 'Bearer b'])
+  })
+
+  it('shares one connection between components passing the same `fetch` function', async () => {
+    const mock = createMockStream<Ticker>()
+    const a = renderStream<Ticker>('http://sse.test/shared', { fetch: mock.fetch })
+    const b = renderStream<Ticker>('http://sse.test/shared', { fetch: mock.fetch })
+    await act(() => mock.waitForConnection())
+    act(() => mock.send({ event: 'tick', data: { n: 1 }, id: '1' }))
+    await waitFor(() => expect(b.current().lastEventId).toBe('1'))
+    expect(a.current().lastEventId).toBe('1')
+    expect(mock.requests).toHaveLength(1)
+  })
+
+  it('lets one component close() its subscription while the other keeps the connection', async () => {
+    const mock = createMockStream<Ticker>()
+    const a = renderStream<Ticker>('http://sse.test/shared', { fetch: mock.fetch })
+    const b = renderStream<Ticker>('http://sse.test/shared', { fetch: mock.fetch })
+    await act(() => mock.waitForConnection())
+    act(() => mock.send({ event: 'tick', data: { n: 1 }, id: '1' }))
+    await waitFor(() => expect(a.current().lastEventId).toBe('1'))
+    act(() => a.current().close())
+    act(() => mock.send({ event: 'tick', data: { n: 2 }, id: '2' }))
+    await waitFor(() => expect(b.current().lastEventId).toBe('2'))
+    expect(a.current()).toMatchObject({ status: 'closed', lastEventId: '1' })
+    expect(mock.requests).toHaveLength(1)
+    expect(mock.requests[0]?.signal.aborted).toBe(false)
+  })
+})
