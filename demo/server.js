@@ -12,8 +12,8 @@ const contentTypes = {
   '.css': 'text/css',
   '.map': 'application/json',
 }
-/** Files the page may load: the page itself, its scripts and the built library. */
-const publicFolders = ['demo', 'dist']
+/** Files the page may load: the page itself, its scripts, the built library and the React view's bundle. */
+const publicFolders = ['demo', 'dist', 'dist-demo']
 
 /**
  * Creates the demo server (not yet listening).

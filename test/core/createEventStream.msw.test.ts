@@ -153,7 +153,13 @@ describe('createEventStream against a mocked endpoint', () => {
     )
     const attempts: number[] = []
     const stream = createEventStream<{ message: string }>(URL, {
-      retry: { ...fast, shouldRetry: (error, attempt) => (attempts.push(attempt), error.status === 401) },
+      retry: {
+        ...fast,
+        shouldRetry: (error, attempt) => {
+          attempts.push(attempt)
+          return error.status === 401
+        },
+      },
     })
     const seen: string[] = []
     stream.on('message', (data) => seen.push(data))

@@ -45,7 +45,8 @@ describe('Standard Schema decoding in a stream', () => {
     expect(seen).toEqual([1, 3])
     expect(errors).toHaveLength(1)
     expect(errors[0]).toMatchObject({ code: 'decode', event: { type: 'tick', raw: '{"n":"two"}' } })
-    expect((errors[0]?.cause as { path: string[] }[])[0]?.path).toEqual(['n'])
+    const issues = errors[0]?.cause as { path: string[] }[]
+    expect(issues[0]?.path).toEqual(['n'])
   })
 
   it('delivers types missing from the decode map as raw text', async () => {
