@@ -13,6 +13,18 @@ export default defineConfig({
           testTimeout: 10_000,
         },
       },
+      {
+        // Real nginx + Nchan + Redis (../shared/nchan): the global setup starts and stops the cluster.
+        test: {
+          name: 'nchan',
+          environment: 'node',
+          include: ['test/nchan/**/*.test.ts'],
+          globalSetup: ['test/nchan/globalSetup.ts'],
+          fileParallelism: false, // the files kill and restart nodes of the one cluster
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
     ],
   },
 })
