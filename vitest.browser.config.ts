@@ -1,10 +1,12 @@
 // The browser tier (`npm run test:browser`): headless Chromium from Debian's `chromium` package.
-// - `browser`: vitest browser mode runs the core and the hook in Chromium against a real local SSE server.
+// - `browser`: vitest browser mode runs the core and the hook in Chromium against a real local SSE server,
+//   and the hook against the nginx + Nchan + Redis cluster of the `nchan` tier (cross-origin, with CORS).
 // - `e2e`: Node tests that drive Chromium with playwright: every Storybook story, and the `npm start` demo page.
 import react from '@vitejs/plugin-react'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
 import { chromiumLaunchOptions } from './test/browser/chromium'
+import { nchanCommands } from './test/browser/nchanCommands'
 
 const launchOptions = chromiumLaunchOptions()
 
@@ -17,7 +19,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.browser.test.{ts,tsx}'],
-          globalSetup: ['test/browser/sseServer.setup.ts'],
+          // The nchan cluster lives in .nchan/run-<pid>/ on free ports: it never meets the `nchan` project's.
+          globalSetup: ['test/browser/sseServer.setup.ts', 'test/nchan/globalSetup.ts'],
           testTimeout: 20_000,
           browser: {
             enabled: true,
@@ -25,6 +28,7 @@ export default defineConfig({
             provider: playwright({ launchOptions }),
             instances: [{ browser: 'chromium' }],
             screenshotFailures: false,
+            commands: nchanCommands,
           },
         },
       },
