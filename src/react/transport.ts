@@ -80,41 +80,24 @@ export function transportOptions<E extends EventMap>(initial: EventStreamOptions
   }
 }
 
-const identities = new WeakMap<object, number>()
-let nextIdentity = 0
-
-function identity(value: object): number {
-  let id = identities.get(value)
-  if (id === undefined) {
-    id = ++nextIdentity
-    identities.set(value, id)
-  }
-  return id
-}
-
 /**
- * What decides whether a render needs another connection: the URL and the transport options, with
- * static headers and string bodies compared by value. `''` means disconnected.
+ * What decides whether a render needs another connection, as `useMemo` dependencies: the URL and the
+ * transport options, with strings (URL, method, string bodies, static headers) compared by value and
+ * other bodies by identity. The first entry is the URL, `null` when disconnected; the list's length never
+ * changes, as React wants of dependencies.
  */
-export function connectionKey<E extends EventMap>(
+export function connectionDependencies<E extends EventMap>(
   url: string | URL | null,
   options: UseEventStreamOptions<E>,
-): string {
-  if (url === null || options.enabled === false) return ''
+): unknown[] {
   const { method = 'GET', body, credentials = '', headers, fetch } = options
-  const bodyKey =
-    body === undefined || body === null
-      ? ''
-      : typeof body === 'string'
-        ? `string:${body}`
-        : body instanceof URLSearchParams
-          ? `params:${body}`
-          : `object:${identity(body)}`
   const headersKey =
     typeof headers === 'function'
       ? 'function'
       : headers === undefined
         ? ''
-        : [...new Headers(headers)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return JSON.stringify([String(url), method.toUpperCase(), credentials, bodyKey, headersKey, !!fetch])
+        : JSON.stringify([...new Headers(headers)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  const bodyKey = body instanceof URLSearchParams ? `params:${body}` : body
+  const target = url === null || options.enabled === false ? null : String(url)
+  return [target, method.toUpperCase(), credentials, bodyKey, headersKey, Boolean(fetch)]
 }

@@ -8,7 +8,7 @@ import type {
   StreamStatus,
 } from '../index'
 import { createStore } from './store'
-import { connectionKey } from './transport'
+import { connectionDependencies } from './transport'
 
 /**
  * `E` as it is, but not a place to infer it from (like TypeScript 5.4's `NoInfer`, for older compilers):
@@ -90,10 +90,13 @@ export function useEventStream<E extends EventMap = EventMap>(
   options: UseEventStreamOptions<E> = {},
 ): UseEventStreamResult<E> {
   const latest = useRef(options)
-  const key = connectionKey(url, options)
-  // The key holds everything that needs a new connection; the rest is read through `latest`.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for `url` and `options`
-  const store = useMemo(() => createStore<E>(key === '' ? null : url, options, latest), [key])
+  const dependencies = connectionDependencies(url, options)
+  // The dependencies hold everything that needs a new connection; the rest is read through `latest`.
+  const store = useMemo(
+    () => createStore<E>(dependencies[0] === null ? null : url, options, latest),
+    // biome-ignore lint/correctness/useExhaustiveDependencies: they stand for `url` and `options`
+    dependencies,
+  )
   useIsomorphicLayoutEffect(() => {
     latest.current = options
     store.update(options)
