@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { ensureBuilt, root } from './build'
+
+const run = promisify(execFile)
+
+interface SmokeResult {
+  format: 'esm' | 'cjs'
+  version?: string
+  resolved?: string
+  exports: { core: string[]; react: string[]; testing: string[] }
+  event: { type: string; id: string; raw: string; data: unknown; status: string }
+  crossFormatGuard?: boolean
+  sameClass?: boolean
+}
+
+/** Runs a fixture in a plain Node process (no Vite resolution), where `typed-sse` resolves through package.json. */
+async function smoke(file: string): Promise<SmokeResult> {
+  const { stdout } = await run(process.execPath, [join(root, 'test/package/fixtures', file)], {
+    cwd: root,
+    timeout: 20_000,
+  })
+  return JSON.parse(stdout) as SmokeResult
+}
+
+/** The public API of DESIGN.md, per entry point. */
+const CONTRACT = {
+  core: ['EventStreamError', 'createEventStream', 'isEventStreamError', 'shareEventStream', 'subscribe'],
+  react: ['useEventStream'],
+}
+/** Internals that must stay private. */
+const INTERNAL = [
+  'createParser',
+  'createConnection',
+  'createStreamOver',
+  'createDecoder',
+  'createPushIterator',
+]
+
+describe('the built package in Node', () => {
+  let esm: SmokeResult
+  let cjs: SmokeResult
+
+  beforeAll(async () => {
+    ensureBuilt()
+    ;[esm, cjs] = await Promise.all([smoke('smoke.mjs'), smoke('smoke.cjs')])
+  }, 150_000)
+
+  it('exports the public API from `typed-sse` and `typed-sse/react`, and nothing internal', () => {
+    expect(esm.exports.core).toEqual(expect.arrayContaining(CONTRACT.core))
+    expect(esm.exports.react).toEqual(expect.arrayContaining(CONTRACT.react))
+    expect(esm.exports.testing.length).toBeGreaterThan(0)
+    for (const name of INTERNAL) expect(esm.exports.core).not.toContain(name)
+  })
+
+  it('exports the same names from the CommonJS build as from the ES module build', () => {
+    expect(cjs.exports).toEqual(esm.exports)
+  })
+
+  it('resolves `require("typed-sse")` to the CommonJS file and reads package.json through `exports`', () => {
+    expect(cjs.resolved).toBe(join(root, 'dist/index.cjs'))
+    expect(cjs.version).toMatch(/^\d+\.\d+\.\d+/)
+  })
+
+  it('streams and decodes an event with either build', () => {
+    const expected = {
+      type: 'greeting',
+      id: '7',
+      raw: '{"hello":"world"}',
+      data: { hello: 'world' },
+      status: 'closed',
+    }
+    expect(esm.event).toEqual(expected)
+    expect(cjs.event).toEqual(expected)
+  })
+
+  it('recognises an error of the CommonJS build with the ES module guard (two copies, one name check)', () => {
+    expect(esm.sameClass).toBe(false)
+    expect(esm.crossFormatGuard).toBe(true)
+  })
+})
