@@ -145,10 +145,12 @@ export function createStreamOver<E extends EventMap>(
       reportError(error)
     },
     state() {
-      const { status } = connection.state
+      const { status } = connection
       if (status === 'open' && lastStatus !== 'open') ownError = undefined
       lastStatus = status
-      notifyState()
+      // Without listeners nobody needs the snapshot now: `state` builds it when read (saves one object
+      // per event on streams whose events carry ids).
+      if (stateListeners.size > 0) notifyState()
     },
     closed(error) {
       for (const sink of sinks) sink.end(error)
@@ -158,11 +160,11 @@ export function createStreamOver<E extends EventMap>(
 
   function close(): void {
     if (closed) return
+    const last = currentState()
     closed = true
     options.signal?.removeEventListener('abort', close)
     detach()
-    const last = state
-    if (last.status !== 'closed') state = { ...last, status: 'closed' }
+    state = last.status === 'closed' ? last : { ...last, status: 'closed' }
     for (const sink of sinks) sink.end()
     sinks.clear()
     release()
@@ -198,6 +200,7 @@ export function createStreamOver<E extends EventMap>(
       return () => errorHandlers.delete(handler)
     },
     get state() {
+      if (!closed) state = currentState()
       return state
     },
     subscribeState(listener) {
@@ -210,7 +213,7 @@ export function createStreamOver<E extends EventMap>(
     close,
     [Symbol.asyncIterator]() {
       const { sink, iterator } = createPushIterator<AnyStreamEvent<E>>(close)
-      if (closed || connection.state.status === 'closed') sink.end()
+      if (closed || connection.status === 'closed') sink.end()
       else sinks.add(sink)
       return iterator
     },
