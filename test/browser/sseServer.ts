@@ -10,7 +10,7 @@
  * requests of session S as JSON (see {@link LoggedRequest}), CORS preflights (`OPTIONS`) included.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { type LoopbackServer, listenOnLoopback } from './listenOnLoopback'
 
 /** One request the server received, as `/log` reports it. */
 export interface LoggedRequest {
@@ -129,16 +129,6 @@ function bytes(response: ServerResponse): void {
 }
 
 /** Starts the server on 127.0.0.1 with a random port; resolves to its origin and a function that stops it. */
-export async function startSseServer(): Promise<{ origin: string; stop(): Promise<void> }> {
-  const server = createSseServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+export function startSseServer(): Promise<LoopbackServer> {
+  return listenOnLoopback(createSseServer())
 }

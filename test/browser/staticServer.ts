@@ -1,8 +1,8 @@
 // A static file server on 127.0.0.1 with a random port, for the built Storybook.
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { extname, join, normalize } from 'node:path'
+import { type LoopbackServer, listenOnLoopback } from './listenOnLoopback'
 
 const types: Record<string, string> = {
   '.html': 'text/html',
@@ -16,7 +16,7 @@ const types: Record<string, string> = {
   '.map': 'application/json',
 }
 
-export async function serveFolder(folder: string): Promise<{ origin: string; stop(): Promise<void> }> {
+export function serveFolder(folder: string): Promise<LoopbackServer> {
   const server = createServer(async (request, response) => {
     const { pathname } = new URL(request.url ?? '/', 'http://127.0.0.1')
     const path = normalize(decodeURIComponent(pathname)).replace(/^([/\\]|\.\.)+/, '')
@@ -29,14 +29,5 @@ export async function serveFolder(folder: string): Promise<{ origin: string; sto
       response.writeHead(pathname === '/favicon.ico' ? 204 : 404).end()
     }
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  return listenOnLoopback(server)
 }
