@@ -164,7 +164,11 @@ export function createStreamOver<E extends EventMap>(
     closed = true
     options.signal?.removeEventListener('abort', close)
     detach()
-    state = last.status === 'closed' ? last : { ...last, status: 'closed' }
+    if (last.status === 'closed') state = last
+    else {
+      const { retryDelay: _noMoreRetry, ...rest } = last // closed: no attempt is scheduled any more
+      state = { ...rest, status: 'closed' }
+    }
     for (const sink of sinks) sink.end()
     sinks.clear()
     release()

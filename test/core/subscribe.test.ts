@@ -189,3 +189,20 @@ describe('shareEventStream', () => {
     b.close()
   })
 })
+
+describe('closing during backoff', () => {
+  it('reports a closed state without a scheduled retry delay', async () => {
+    const server = createMockStream()
+    const stream = shareEventStream(URL, {
+      fetch: server.fetch,
+      retry: { initialDelay: 10_000, jitter: false },
+    })
+    await server.waitForConnection()
+    server.drop()
+    await until(() => stream.state.status === 'reconnecting')
+    expect(stream.state.retryDelay).toBe(10_000)
+    stream.close()
+    expect(stream.state.status).toBe('closed')
+    expect('retryDelay' in stream.state).toBe(false)
+  })
+})
