@@ -1,3 +1,4 @@
+import { assertNumber } from './assert'
 import { EventStreamError } from './errors'
 import { createEventStreamDecoder, createParser } from './parse'
 import { backoffDelay, isRetryableByDefault, normalizeRetryOptions, parseRetryAfter } from './retry'
@@ -58,16 +59,23 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
     maxEventSize = DEFAULT_MAX_EVENT_SIZE,
   } = options
   const policy = normalizeRetryOptions(options.retry)
-  assertPositive('idleTimeout', idleTimeout)
-  assertPositive('maxEventSize', maxEventSize)
+  if (idleTimeout !== undefined) assertNumber('idleTimeout', idleTimeout, 0, true)
+  assertNumber('maxEventSize', maxEventSize, 0, true)
 
   const listeners = new Set<ConnectionListener>()
+  /** The live state. Changes go through `setState` (or set `lastEventId` and drop the snapshot). */
+  const fields: StateFields = {
+    status: 'connecting',
+    lastEventId: options.lastEventId ?? '',
+    attempt: 0,
+    error: undefined,
+    retryDelay: undefined,
+  }
   /**
-   * The state snapshot, rebuilt lazily: a new last event ID (hot, one per event) is kept in `lastEventId`
-   * and only makes a new snapshot when someone reads `state`.
+   * The immutable copy of `fields` that `state` hands out, built lazily: a new last event ID (hot, one
+   * per event) only makes a new snapshot when someone reads `state`. `undefined` after a change.
    */
-  let snapshot: StreamState = { status: 'connecting', lastEventId: options.lastEventId ?? '', attempt: 0 }
-  let lastEventId = snapshot.lastEventId
+  let snapshot: StreamState | undefined
   let closedForGood = false
   /** Bumped whenever an attempt ends, so that late results of an old attempt are ignored. */
   let generation = 0
@@ -85,12 +93,13 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
     {
       onEvent(type, data, id) {
         if (readingGeneration !== generation) return
-        if (snapshot.attempt !== 0) setState({ attempt: 0 })
+        if (fields.attempt !== 0) setState({ attempt: 0 })
         for (const listener of listeners) listener.event(type, data, id)
       },
       onLastEventId(id) {
         if (readingGeneration !== generation) return
-        lastEventId = id
+        fields.lastEventId = id
+        snapshot = undefined
         for (const listener of listeners) listener.state()
       },
       onRetry(delay) {
@@ -107,36 +116,21 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
         )
       },
     },
-    { lastEventId, maxEventSize },
+    { lastEventId: fields.lastEventId, maxEventSize },
   )
 
   /** The current snapshot: the same object until something changed. */
   function currentState(): StreamState {
-    if (snapshot.lastEventId !== lastEventId) {
-      const { status, attempt, error, retryDelay } = snapshot
-      snapshot = buildState({ status, lastEventId, attempt, error, retryDelay })
-    }
+    snapshot ??= buildState(fields)
     return snapshot
   }
 
+  /** Applies `patch` (a key present with `undefined` clears that field); listeners hear only real changes. */
   function setState(patch: StatePatch): void {
-    const base = currentState()
-    const next = buildState({
-      status: patch.status ?? base.status,
-      lastEventId,
-      attempt: patch.attempt ?? base.attempt,
-      error: 'error' in patch ? patch.error : base.error,
-      retryDelay: 'retryDelay' in patch ? patch.retryDelay : base.retryDelay,
-    })
-    if (
-      next.status === base.status &&
-      next.attempt === base.attempt &&
-      next.error === base.error &&
-      next.retryDelay === base.retryDelay
-    ) {
-      return
-    }
-    snapshot = next
+    const keys = Object.keys(patch) as (keyof StatePatch)[]
+    if (keys.every((key) => fields[key] === patch[key])) return
+    Object.assign(fields, patch)
+    snapshot = undefined
     for (const listener of listeners) listener.state()
   }
 
@@ -146,17 +140,16 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
     for (const listener of listeners) listener.error(error)
   }
 
-  /** Ends the current attempt: aborts its request and clears its timers. */
+  /**
+   * Ends the current attempt: aborts its request and clears its timers. (Each of these is harmless to
+   * repeat, so the handles are simply replaced by the next attempt.)
+   */
   function stopAttempt(): void {
     generation++
     controller?.abort()
-    controller = undefined
     clearTimeout(retryTimer)
-    retryTimer = undefined
     clearTimeout(idleTimer)
-    idleTimer = undefined
     stopWaitingForOnline?.()
-    stopWaitingForOnline = undefined
   }
 
   async function connect(): Promise<void> {
@@ -253,7 +246,7 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
     const init = typeof headers === 'function' ? await headers() : headers
     const result = new Headers(init)
     result.set('accept', 'text/event-stream')
-    if (lastEventId !== '') result.set('last-event-id', lastEventId)
+    if (fields.lastEventId !== '') result.set('last-event-id', fields.lastEventId)
     else result.delete('last-event-id')
     return result
   }
@@ -271,7 +264,7 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
 
   /** After an attempt ended (`error` undefined: the server ended the body), schedules the next or closes. */
   function retryOrClose(error: EventStreamError | undefined, retryAfter?: number): void {
-    const attempt = snapshot.attempt + 1
+    const attempt = fields.attempt + 1
     const retrying = shouldRetry(error, attempt)
     // At least 1 ms, so that consecutive failures still grow the delay after `retry: 0` (no tight loop).
     const base = Math.max(1, serverRetryDelay ?? (policy ? policy.initialDelay : 0))
@@ -343,7 +336,7 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
       return currentState()
     },
     get status() {
-      return snapshot.status
+      return fields.status
     },
     attach(listener) {
       listeners.add(listener)
@@ -367,22 +360,12 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
 
 /** Whether a Content-Type header names `text/event-stream` (parameters such as charset allowed). */
 function isEventStream(contentType: string | null): boolean {
-  if (contentType === null) return false
-  const semicolon = contentType.indexOf(';')
-  const mediaType = semicolon === -1 ? contentType : contentType.slice(0, semicolon)
-  return mediaType.trim().toLowerCase() === 'text/event-stream'
+  return /^\s*text\/event-stream\s*(;|$)/i.test(contentType ?? '')
 }
 
 /** Releases a response we will not read. */
 function discard(response: Response): void {
   response.body?.cancel().catch(() => {})
-}
-
-function assertPositive(name: string, value: number | undefined): void {
-  if (value === undefined) return
-  if (typeof value !== 'number' || !(value > 0)) {
-    throw new TypeError(`typed-sse: \`${name}\` must be a number > 0, got ${String(value)}`)
-  }
 }
 
 /** The fields of a state, where `undefined` means an optional field is absent. */
@@ -394,11 +377,11 @@ interface StateFields {
   retryDelay: number | undefined
 }
 
-/** A change of state (the last event ID changes apart, see `currentState`). */
+/** A change of state (the last event ID changes apart, see `onLastEventId`). */
 type StatePatch = Partial<Omit<StateFields, 'lastEventId'>>
 
 /** A snapshot without `undefined` optional fields, built field by field (cheaper than a spread copy). */
-function buildState(fields: StateFields): StreamState {
+function buildState(fields: Readonly<StateFields>): StreamState {
   const { status, lastEventId, attempt, error, retryDelay } = fields
   const state: StreamState = { status, lastEventId, attempt }
   if (error !== undefined) state.error = error

@@ -15,7 +15,7 @@ export type Decoder = (type: string, raw: string) => unknown
 
 /** Builds the decoder for a `decode` option once, so that decoding an event is one call. */
 export function createDecoder<E extends EventMap>(option: DecodeOption<E> | undefined = 'json'): Decoder {
-  if (option === 'json') return (type, raw) => parseJson(type, raw)
+  if (option === 'json') return parseJson
   if (option === 'text') return (_type, raw) => raw
   if (typeof option === 'function') return (type, raw) => callDecoder(type, raw, () => option(raw, type))
   if (typeof option !== 'object' || option === null) {

@@ -164,25 +164,24 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
     }
     let valueStart = nameEnd === end ? end : nameEnd + 1
     if (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++
+    // Field names: the length first, then `startsWith` at the offset (no substring, no regex).
     const nameLength = nameEnd - start
+    const value = text.slice(valueStart, end)
 
-    if (nameLength === 4 && isField(text, start, 'data')) {
+    if (nameLength === 4 && text.startsWith('data', start)) {
       if (tooLarge) return
-      const value = text.slice(valueStart, end)
       if (hasData) data += `\n${value}`
       else {
         data = value
         hasData = true
       }
-    } else if (nameLength === 5 && isField(text, start, 'event')) {
-      eventType = text.slice(valueStart, end)
-    } else if (nameLength === 2 && isField(text, start, 'id')) {
-      const value = text.slice(valueStart, end)
+    } else if (nameLength === 5 && text.startsWith('event', start)) {
+      eventType = value
+    } else if (nameLength === 2 && text.startsWith('id', start)) {
       if (!value.includes('\0')) idBuffer = value
-    } else if (nameLength === 5 && isField(text, start, 'retry')) {
-      if (onRetry && valueStart < end && isAsciiDigits(text, valueStart, end)) {
-        onRetry(Number.parseInt(text.slice(valueStart, end), 10))
-      }
+    } else if (nameLength === 5 && text.startsWith('retry', start)) {
+      // Only ASCII digits count (`\d` is [0-9] in JavaScript); `retry` lines are rare, so a regex is fine.
+      if (onRetry && /^\d+$/.test(value)) onRetry(Number.parseInt(value, 10))
     }
   }
 
@@ -226,22 +225,6 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
       return lastEventId
     },
   }
-}
-
-/** Whether the field name at `start` is `name` (its length already checked): no substring, no regex. */
-function isField(text: string, start: number, name: string): boolean {
-  for (let i = 0; i < name.length; i++) {
-    if (text.charCodeAt(start + i) !== name.charCodeAt(i)) return false
-  }
-  return true
-}
-
-function isAsciiDigits(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const code = text.charCodeAt(i)
-    if (code < 48 || code > 57) return false
-  }
-  return true
 }
 
 /**

@@ -1,17 +1,18 @@
+import { assertNumber } from './assert'
 import type { EventStreamError } from './errors'
 import type { RetryOptions } from './types'
 
 /** A validated retry policy with every default filled in. */
 export type RetryPolicy = Required<Omit<RetryOptions, 'shouldRetry'>> & Pick<RetryOptions, 'shouldRetry'>
 
-/** The default reconnect policy: 1 s doubling up to 30 s, full jitter, never giving up. */
-export const defaultRetryOptions = Object.freeze({
+/** The default reconnect policy: 1 s doubling up to 30 s, full jitter, never giving up. Only ever copied. */
+export const defaultRetryOptions: Readonly<RetryPolicy> = {
   initialDelay: 1000,
   maxDelay: 30_000,
   factor: 2,
   jitter: true,
   maxAttempts: Number.POSITIVE_INFINITY,
-})
+}
 
 /** Fills in defaults and rejects invalid numbers with a message that says what to pass instead. */
 export function normalizeRetryOptions(retry: false | RetryOptions | undefined): RetryPolicy | false {
@@ -21,12 +22,9 @@ export function normalizeRetryOptions(retry: false | RetryOptions | undefined): 
   }
   const policy: RetryPolicy = { ...defaultRetryOptions, ...retry }
   for (const name of ['initialDelay', 'maxDelay', 'factor', 'maxAttempts'] as const) {
-    const value = policy[name]
-    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-      throw new TypeError(`typed-sse: \`retry.${name}\` must be a number ≥ 0, got ${String(value)}`)
-    }
+    // A factor below 1 would shrink the delay on every failure.
+    assertNumber(`retry.${name}`, policy[name], name === 'factor' ? 1 : 0)
   }
-  if (policy.factor < 1) throw new TypeError(`typed-sse: \`retry.factor\` must be ≥ 1, got ${policy.factor}`)
   return policy
 }
 
@@ -45,18 +43,9 @@ export function backoffDelay(
 }
 
 /** Whether an error is retried when the user gave no `shouldRetry`. */
-export function isRetryableByDefault(error: EventStreamError): boolean {
-  switch (error.code) {
-    case 'network':
-    case 'idle-timeout':
-      return true
-    case 'http': {
-      const status = error.status ?? 0
-      return status >= 500 || status === 408 || status === 429
-    }
-    default:
-      return false
-  }
+export function isRetryableByDefault({ code, status = 0 }: EventStreamError): boolean {
+  if (code === 'http') return status >= 500 || status === 408 || status === 429
+  return code === 'network' || code === 'idle-timeout'
 }
 
 /**

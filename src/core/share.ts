@@ -53,27 +53,30 @@ export function sharedConnectionCount(): number {
 const identities = new WeakMap<object, number>()
 let nextIdentity = 0
 
-/** A key for values compared by identity (functions, streams, FormData). */
-function identity(value: object): string {
+/** A number standing for `value` in sharing keys, for values compared by identity (functions, streams, FormData). */
+function identity(value: object): number {
   let id = identities.get(value)
   if (id === undefined) {
     id = ++nextIdentity
     identities.set(value, id)
   }
-  return `#${id}`
+  return id
 }
 
-/** Two requests share a connection only when this key is equal: same URL, method, body, credentials, headers and transport. */
+/**
+ * Two requests share a connection only when this key is equal: same URL, method, body, credentials,
+ * headers and transport. Strings and headers count by value, the rest by identity (a number, which JSON
+ * keeps apart from a string); an absent value becomes `null`.
+ */
 function sharingKey(url: string | URL, options: ConnectionOptions): string {
   const { method = 'GET', body, credentials = '', headers, fetch } = options
-  const bodyKey =
-    body === undefined ? '' : typeof body === 'string' ? JSON.stringify(body) : identity(body as object)
-  const headersKey =
-    headers === undefined
-      ? ''
-      : typeof headers === 'function'
-        ? identity(headers)
-        : JSON.stringify([...new Headers(headers)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-  const fetchKey = fetch ? identity(fetch) : ''
-  return JSON.stringify([resolveUrl(url), method.toUpperCase(), credentials, bodyKey, headersKey, fetchKey])
+  return JSON.stringify([
+    resolveUrl(url),
+    method.toUpperCase(),
+    credentials,
+    typeof body === 'string' ? body : body && identity(body),
+    // Headers iterate sorted by lowercased name (Fetch spec "sort and combine"): equal sets give equal keys.
+    typeof headers === 'function' ? identity(headers) : headers && [...new Headers(headers)],
+    fetch && identity(fetch),
+  ])
 }

@@ -39,8 +39,7 @@ export function subscribe<E extends EventMap>(
   }
   const { onError, onState, ...streamOptions } = options
   const stream = shareEventStream<E>(url, streamOptions)
-  for (const type of Object.keys(handlers) as (keyof E & string)[]) {
-    const handler = handlers[type]
+  for (const [type, handler] of Object.entries(handlers)) {
     if (handler) stream.on(type, handler as never)
   }
   if (onError) stream.onError(onError)

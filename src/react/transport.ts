@@ -96,7 +96,8 @@ export function connectionDependencies<E extends EventMap>(
       ? 'function'
       : headers === undefined
         ? ''
-        : JSON.stringify([...new Headers(headers)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : // Headers iterate sorted by lowercased name (Fetch spec "sort and combine"): no sort needed.
+          JSON.stringify([...new Headers(headers)])
   const bodyKey = body instanceof URLSearchParams ? `params:${body}` : body
   const target = url === null || options.enabled === false ? null : String(url)
   return [target, method.toUpperCase(), credentials, bodyKey, headersKey, Boolean(fetch)]
