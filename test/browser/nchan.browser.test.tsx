@@ -1,26 +1,10 @@
 // The hook in a real React tree in Chromium against the nginx + Nchan + Redis cluster of the `nchan` tier:
 // cross-origin (the page is vitest's, the nodes answer CORS), published to from Node through browser commands.
-import type { ReactNode } from 'react'
-import { createRoot, type Root } from 'react-dom/client'
-import { afterEach, describe, expect, inject, it, vi } from 'vitest'
+import { describe, expect, inject, it, vi } from 'vitest'
 import { commands } from 'vitest/browser'
 import type { AnyStreamEvent } from '../../src/index'
 import { useEventStream } from '../../src/react'
-
-const roots: Root[] = []
-afterEach(() => {
-  for (const root of roots.splice(0)) root.unmount()
-  document.body.innerHTML = ''
-})
-
-function render(node: ReactNode): { container: HTMLElement; root: Root } {
-  const container = document.createElement('div')
-  document.body.append(container)
-  const root = createRoot(container)
-  roots.push(root)
-  root.render(node)
-  return { container, root }
-}
+import { render, unmount } from './render'
 
 type RoomEvents = {
   chat: { user: string; text: string }
@@ -143,8 +127,7 @@ describe('useEventStream against Nchan in Chromium', () => {
     expect(rendered(first.container)).toEqual(seen)
     const lastEventId = section(first.container).lastId ?? ''
     expect(lastEventId).toBe(seen[1]?.id)
-    first.root.unmount()
-    roots.splice(roots.indexOf(first.root), 1)
+    unmount(first.root)
     await vi.waitFor(async () => expect(await commands.nchanSubscribers(a, channel)).toBe(0), {
       timeout: 5000,
     })

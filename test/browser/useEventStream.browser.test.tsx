@@ -1,25 +1,9 @@
 // The hook in a real React tree (react-dom in Chromium), against the real SSE server.
-import { type ReactNode, StrictMode } from 'react'
-import { createRoot, type Root } from 'react-dom/client'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { StrictMode } from 'react'
+import { describe, expect, it, vi } from 'vitest'
 import { useEventStream } from '../../src/react'
 import { newSession } from './remote'
-
-// No `act()`: the tree renders as in an app (events arrive on their own), and the tests wait for the DOM.
-const roots: Root[] = []
-afterEach(() => {
-  for (const root of roots.splice(0)) root.unmount()
-  document.body.innerHTML = ''
-})
-
-function render(node: ReactNode): { container: HTMLElement; root: Root } {
-  const container = document.createElement('div')
-  document.body.append(container)
-  const root = createRoot(container)
-  roots.push(root)
-  root.render(node)
-  return { container, root }
-}
+import { render, unmount } from './render'
 
 type Messages = { message: string }
 
@@ -72,8 +56,7 @@ describe('useEventStream in a real React tree', () => {
     await vi.waitFor(() => expect(texts(container, 'b').length).toBeGreaterThanOrEqual(3), { timeout: 5000 })
     expect(texts(container, 'a').slice(0, 3)).toEqual(texts(container, 'b').slice(0, 3))
     expect(await server.requests()).toHaveLength(1)
-    root.unmount()
-    roots.length = 0
+    unmount(root)
     await vi.waitFor(
       async () => expect((await server.requests()).map((request) => request.closed)).toEqual([true]),
       { timeout: 5000, interval: 50 },
