@@ -22,6 +22,9 @@ export default defineConfig({
           // The nchan cluster lives in .nchan/run-<pid>/ on free ports: it never meets the `nchan` project's.
           globalSetup: ['test/browser/sseServer.setup.ts', 'test/nchan/globalSetup.ts'],
           testTimeout: 20_000,
+          // The files share one SSE server origin, and Chromium opens at most 6 connections per origin: one
+          // file at a time, so that one file's open streams never queue or disturb another file's.
+          fileParallelism: false,
           browser: {
             enabled: true,
             headless: true,
