@@ -1,20 +1,26 @@
 // Parser alone (no streams, no fetch): typed-sse's src/core/parse.ts (bundled on the fly with esbuild,
 // it is not a public export) against eventsource-parser's createParser, on pre-decoded chunks.
 //   node bench/parser.mjs [corpus] [chunk bytes] [rounds]
+// PARSE_TS=/path/to/parse.ts measures another version of the parser beside it (A/B comparisons).
 
 import { build } from 'esbuild'
 import { createParser as eventsourceParser } from 'eventsource-parser'
 import { buildCorpus, chunk } from './corpora.mjs'
 
 const [corpusName = 'small', size = '16384', rounds = '7'] = process.argv.slice(2)
-const bundled = await build({
-  entryPoints: [new URL('../src/core/parse.ts', import.meta.url).pathname],
-  bundle: true,
-  format: 'esm',
-  write: false,
-  target: 'es2022',
-})
-const ours = await import(`data:text/javascript,${encodeURIComponent(bundled.outputFiles[0].text)}`)
+/** Bundles a parse.ts with esbuild and imports it. */
+async function importParser(path) {
+  const bundled = await build({
+    entryPoints: [path],
+    bundle: true,
+    format: 'esm',
+    write: false,
+    target: 'es2022',
+  })
+  return import(`data:text/javascript,${encodeURIComponent(bundled.outputFiles[0].text)}`)
+}
+const ours = await importParser(new URL('../src/core/parse.ts', import.meta.url).pathname)
+const other = process.env.PARSE_TS && (await importParser(process.env.PARSE_TS))
 const corpus = buildCorpus(corpusName)
 const decoder = new TextDecoder()
 const texts = chunk(corpus.bytes, Number(size)).map((bytes) => decoder.decode(bytes, { stream: true }))
@@ -22,6 +28,7 @@ const texts = chunk(corpus.bytes, Number(size)).map((bytes) => decoder.decode(by
 const contenders = {
   'typed-sse parse.ts': (onEvent) => ours.createParser({ onEvent }),
   'eventsource-parser': (onEvent) => eventsourceParser({ onEvent }),
+  ...(other && { [process.env.PARSE_TS]: (onEvent) => other.createParser({ onEvent }) }),
 }
 const times = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]))
 for (let round = 0; round < Number(rounds); round++) {
@@ -37,6 +44,6 @@ for (let round = 0; round < Number(rounds); round++) {
 for (const [name, list] of Object.entries(times)) {
   const sorted = list.slice(1).sort((a, b) => a - b)
   console.log(
-    `${corpusName} ${size} B  ${name.padEnd(20)} median ${sorted[sorted.length >> 1].toFixed(1)} ms`,
+    `${corpusName} ${size} B  ${name.padEnd(20)} median ${sorted[sorted.length >> 1].toFixed(1)} ms, best ${sorted[0].toFixed(1)} ms`,
   )
 }

@@ -150,10 +150,15 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
 
   /** Interprets `text[start, end)` as one line. */
   function processLine(text: string, start: number, end: number): void {
-    if (start === end) {
-      dispatch()
-      return
-    }
+    if (start === end) dispatch()
+    else if (isDataField(text, start)) appendData(text.slice(valueStart(text, start + 5), end))
+    else if (isEventField(text, start)) eventType = text.slice(valueStart(text, start + 6), end)
+    else if (isIdField(text, start)) setId(text.slice(valueStart(text, start + 3), end))
+    else processOtherLine(text, start, end)
+  }
+
+  /** A line that is not `data:`, `event:` or `id:`: a comment, `retry`, or a field of another shape. */
+  function processOtherLine(text: string, start: number, end: number): void {
     // Look for the colon within this line only: `indexOf` would scan the rest of the chunk for every
     // line without one, quadratic in a chunk of `data` lines.
     let nameEnd = start
@@ -162,27 +167,28 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
       if (onComment) onComment(text.slice(start + 1, end))
       return
     }
-    let valueStart = nameEnd === end ? end : nameEnd + 1
-    if (valueStart < end && text.charCodeAt(valueStart) === SPACE) valueStart++
-    // Field names: the length first, then `startsWith` at the offset (no substring, no regex).
-    const nameLength = nameEnd - start
-    const value = text.slice(valueStart, end)
-
-    if (nameLength === 4 && text.startsWith('data', start)) {
-      if (tooLarge) return
-      if (hasData) data += `\n${value}`
-      else {
-        data = value
-        hasData = true
-      }
-    } else if (nameLength === 5 && text.startsWith('event', start)) {
-      eventType = value
-    } else if (nameLength === 2 && text.startsWith('id', start)) {
-      if (!value.includes('\0')) idBuffer = value
-    } else if (nameLength === 5 && text.startsWith('retry', start)) {
+    const value = nameEnd === end ? '' : text.slice(valueStart(text, nameEnd + 1), end)
+    const name = text.slice(start, nameEnd)
+    if (name === 'data') appendData(value)
+    else if (name === 'event') eventType = value
+    else if (name === 'id') setId(value)
+    else if (name === 'retry') {
       // Only ASCII digits count (`\d` is [0-9] in JavaScript); `retry` lines are rare, so a regex is fine.
       if (onRetry && /^\d+$/.test(value)) onRetry(Number.parseInt(value, 10))
     }
+  }
+
+  function appendData(value: string): void {
+    if (tooLarge) return
+    if (hasData) data += `\n${value}`
+    else {
+      data = value
+      hasData = true
+    }
+  }
+
+  function setId(value: string): void {
+    if (!value.includes('\0')) idBuffer = value
   }
 
   function dispatch(): void {
@@ -235,4 +241,44 @@ export function createEventStreamDecoder(): (bytes: Uint8Array) => string {
   const decoder = new TextDecoder('utf-8')
   const options = { stream: true }
   return (bytes) => decoder.decode(bytes, options)
+}
+
+// The usual fields are recognised by their character codes: V8 runs these comparisons several times
+// faster than `startsWith` at an offset, and no substring is made for the name.
+
+/** Whether the line at `start` begins with `data:`. */
+function isDataField(text: string, start: number): boolean {
+  return (
+    text.charCodeAt(start) === 100 &&
+    text.charCodeAt(start + 1) === 97 &&
+    text.charCodeAt(start + 2) === 116 &&
+    text.charCodeAt(start + 3) === 97 &&
+    text.charCodeAt(start + 4) === COLON
+  )
+}
+
+/** Whether the line at `start` begins with `event:`. */
+function isEventField(text: string, start: number): boolean {
+  return (
+    text.charCodeAt(start) === 101 &&
+    text.charCodeAt(start + 1) === 118 &&
+    text.charCodeAt(start + 2) === 101 &&
+    text.charCodeAt(start + 3) === 110 &&
+    text.charCodeAt(start + 4) === 116 &&
+    text.charCodeAt(start + 5) === COLON
+  )
+}
+
+/** Whether the line at `start` begins with `id:`. */
+function isIdField(text: string, start: number): boolean {
+  return (
+    text.charCodeAt(start) === 105 &&
+    text.charCodeAt(start + 1) === 100 &&
+    text.charCodeAt(start + 2) === COLON
+  )
+}
+
+/** Where a field's value starts: after the colon at `afterColon - 1` and one optional space. */
+function valueStart(text: string, afterColon: number): number {
+  return text.charCodeAt(afterColon) === SPACE ? afterColon + 1 : afterColon
 }

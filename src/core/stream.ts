@@ -82,23 +82,18 @@ export function createStreamOver<E extends EventMap>(
     if (closed) return
     const event = { type, data, raw, id } as AnyStreamEvent<E>
     const typed = handlers.get(type)
-    if (typed) {
-      for (const handler of typed) {
-        try {
-          handler(data, event)
-        } catch (cause) {
-          fail(handlerError(cause, event))
-        }
-      }
-    }
-    for (const handler of anyHandlers) {
-      try {
-        handler(event)
-      } catch (cause) {
-        fail(handlerError(cause, event))
-      }
-    }
+    if (typed) for (const handler of typed) call(handler, data, event)
+    for (const handler of anyHandlers) call(handler as Handler, event, event)
     for (const sink of sinks) sink.push(event)
+  }
+
+  /** Runs one handler; a throw is reported (as a `handler` error) and the other handlers still run. */
+  function call(handler: Handler, value: unknown, event: StreamEvent): void {
+    try {
+      handler(value, event)
+    } catch (cause) {
+      fail(handlerError(cause, event))
+    }
   }
 
   function decodeFailed(error: unknown): void {
