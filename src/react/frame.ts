@@ -10,21 +10,16 @@ const FRAME_MS = 16
  * @returns a function that cancels the callback
  */
 export function scheduleFrame(callback: () => void): () => void {
-  let frame: number | undefined
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const cancel = () => {
-    if (frame !== undefined) cancelAnimationFrame(frame)
-    clearTimeout(timer)
-  }
+  const frames = typeof requestAnimationFrame === 'function' && typeof cancelAnimationFrame === 'function'
   const run = () => {
     cancel()
     callback()
   }
-  if (typeof requestAnimationFrame === 'function' && typeof cancelAnimationFrame === 'function') {
-    frame = requestAnimationFrame(run)
-    timer = setTimeout(run, FRAME_FALLBACK_MS)
-  } else {
-    timer = setTimeout(run, FRAME_MS)
+  const frame = frames ? requestAnimationFrame(run) : 0
+  const timer = setTimeout(run, frames ? FRAME_FALLBACK_MS : FRAME_MS)
+  function cancel(): void {
+    if (frames) cancelAnimationFrame(frame)
+    clearTimeout(timer)
   }
   return cancel
 }

@@ -1,15 +1,8 @@
 // The external store behind `useEventStream`: one per hook instance and connection key, shaped for
 // `useSyncExternalStore`, batching events per frame into immutable snapshots.
-import {
-  type AnyStreamEvent,
-  type EventMap,
-  type EventStream,
-  type EventStreamOptions,
-  type RetryOptions,
-  shareEventStream,
-} from '../index'
+import { type AnyStreamEvent, type EventMap, type EventStream, shareEventStream } from '../index'
 import { scheduleFrame } from './frame'
-import { transportOptions } from './transport'
+import { standIn } from './transport'
 import type { UseEventStreamOptions, UseEventStreamResult } from './useEventStream'
 
 export interface Store<E extends EventMap> {
@@ -24,28 +17,38 @@ const NO_EVENTS: readonly never[] = Object.freeze([])
 
 /**
  * One hook instance's view of one connection. Nothing happens until React subscribes (so rendering on
- * the server connects nothing); the first subscriber opens a shared stream, the last one closes it.
- * Events are batched per frame into the snapshot; status changes are rendered at once.
+ * the server connects nothing); subscribing opens a shared stream, unsubscribing closes it (the shared
+ * connection closes with its last stream). Events are batched per frame into the snapshot; status
+ * changes are rendered at once.
+ *
+ * A `headers` or `fetch` function becomes a stand-in (the same for the same function, so that components
+ * passing one share a connection) that calls the latest function rendered: inline functions do not
+ * reconnect on every render.
  */
 export function createStore<E extends EventMap>(
-  url: string | URL | null,
+  url: string | null,
   options: UseEventStreamOptions<E>,
   latest: { readonly current: UseEventStreamOptions<E> },
 ): Store<E> {
-  const listeners = new Set<() => void>()
-  const transport = transportOptions(options)
+  /** React's listener: only this store's hook instance subscribes, once at a time. */
+  let listener: (() => void) | undefined
+  const headers = typeof options.headers === 'function' ? standIn(options.headers) : undefined
+  const fetch = options.fetch && standIn(options.fetch)
+  /** This store's key in the stand-ins' lists of latest functions. */
+  const owner = {}
   let stream: EventStream<E> | undefined
   /** `close()` was called: stay closed until `reconnect()`. */
   let closedByUser = false
   /** Events since the last flush: the latest, and the tail that `history` can keep. */
-  let pendingLast: AnyStreamEvent<E> | undefined
   let pending: AnyStreamEvent<E>[] = []
+  let lastEvent: AnyStreamEvent<E> | undefined
+  let events: readonly AnyStreamEvent<E>[] = NO_EVENTS
   let cancelFrame: (() => void) | undefined
 
   const initial: UseEventStreamResult<E> = {
     status: url === null ? 'closed' : 'connecting',
-    lastEvent: undefined,
-    events: NO_EVENTS,
+    lastEvent,
+    events,
     lastEventId: options.lastEventId ?? '',
     error: undefined,
     attempt: 0,
@@ -55,60 +58,83 @@ export function createStore<E extends EventMap>(
   }
   let snapshot = initial
 
-  function emit(): void {
-    for (const listener of listeners) listener()
+  /** Makes a render's `headers` and `fetch` functions the ones their stand-ins call. */
+  function track(next: UseEventStreamOptions<E>): void {
+    latestVersion(headers?.[1], next.headers)
+    latestVersion(fetch?.[1], next.fetch)
   }
 
-  function open(target: string | URL): void {
-    const { on, onError, history, enabled, retry, headers, fetch, ...rest } = latest.current
+  /** Makes `fn` this store's version in a stand-in's list of latest functions. */
+  function latestVersion(versions: Map<object, unknown> | undefined, fn: unknown): void {
+    if (!versions || typeof fn !== 'function' || versions.get(owner) === fn) return
+    versions.delete(owner) // the most recently changed function goes last
+    versions.set(owner, fn)
+  }
+
+  function open(target: string): void {
+    // The hook's own options (`on`, `history`, …) go along: the core ignores them.
+    const options = { ...latest.current }
+    track(options)
+    // Method, body, credentials and static headers equal the first render's (they are the store's key);
+    // `headers` and `fetch` functions go through their stand-ins.
+    if (headers) options.headers = headers[0]
+    if (fetch) options.fetch = fetch[0]
     // Reopening after `close()` (or after being hidden) resumes where this component left off.
-    const resume = snapshot.lastEventId === '' ? {} : { lastEventId: snapshot.lastEventId }
-    transport.acquire(latest.current)
+    if (snapshot.lastEventId) options.lastEventId = snapshot.lastEventId
+    const { retry } = options
+    const first = retry !== false && retry?.shouldRetry
+    if (first) {
+      // `shouldRetry` calls the latest function (the rest of `retry` is read when the connection opens).
+      options.retry = {
+        ...retry,
+        shouldRetry(error, attempt) {
+          const current = latest.current.retry
+          return ((current !== false && current?.shouldRetry) || first)(error, attempt)
+        },
+      }
+    }
     let current: EventStream<E>
     try {
-      current = shareEventStream<E>(target, {
-        ...rest,
-        ...resume,
-        ...transport.options,
-        ...retryOption(retry, latest),
-      })
+      current = shareEventStream<E>(target, options)
     } catch (error) {
-      transport.release()
+      release()
       throw error
     }
     stream = current
-    current.onAny((event) => {
-      if (stream === current) receive(event)
-    })
-    current.onError((error) => {
-      if (stream === current) latest.current.onError?.(error)
-    })
+    current.onAny(receive)
+    current.onError((error) => latest.current.onError?.(error))
     current.subscribeState(() => {
-      if (stream !== current) return
+      // Unsubscribed (unmount): the `closed` state stays out of the snapshot, which a new subscription
+      // (StrictMode, Activity) resumes from.
+      if (!listener) return
       // Status changes render at once (with the events before them); the rest waits for the frame.
       if (current.state.status !== snapshot.status) flush()
-      else requestFlush()
+      else cancelFrame ??= scheduleFrame(flush)
     })
     flush()
   }
 
+  function release(): void {
+    headers?.[1].delete(owner)
+    fetch?.[1].delete(owner)
+  }
+
+  /** The `history` option as a count of events. */
+  function historySize(): number {
+    const { history = 0 } = latest.current
+    return history > 0 ? Math.floor(history) : 0
+  }
+
   function receive(event: AnyStreamEvent<E>): void {
-    pendingLast = event
-    const history = historySize(latest.current.history)
-    if (history > 0) {
-      pending.push(event)
-      // Amortised trimming keeps the buffer bounded when frames are slow or paused.
-      if (pending.length >= 2 * history) pending.splice(0, pending.length - history)
-    }
-    requestFlush()
+    pending.push(event)
+    // Amortised trimming keeps the buffer bounded when frames are slow or paused.
+    const keep = historySize() || 1
+    if (pending.length >= 2 * keep) pending.splice(0, pending.length - keep)
+    cancelFrame ??= scheduleFrame(flush)
     const handler = latest.current.on?.[event.type] as
       | ((data: unknown, event: AnyStreamEvent<E>) => void)
       | undefined
     handler?.(event.data, event)
-  }
-
-  function requestFlush(): void {
-    cancelFrame ??= scheduleFrame(flush)
   }
 
   /** Moves pending events and the stream's state into a new snapshot, if anything changed. */
@@ -116,108 +142,56 @@ export function createStore<E extends EventMap>(
     cancelFrame?.()
     cancelFrame = undefined
     if (!stream) return
-    let { lastEvent, events } = snapshot
-    const history = historySize(latest.current.history)
-    if (pendingLast) {
-      lastEvent = pendingLast
-      pendingLast = undefined
-      if (history > 0) events = [...events, ...pending].slice(-history)
+    if (pending.length > 0) {
+      lastEvent = pending.at(-1)
+      events = [...events, ...pending]
       pending = []
     }
-    if (history === 0) events = NO_EVENTS
-    else if (events.length > history) events = events.slice(-history)
-    const { status, lastEventId, error, attempt, retryDelay } = stream.state
-    const next: UseEventStreamResult<E> = {
-      status,
-      lastEvent,
-      events,
-      lastEventId,
-      error,
-      attempt,
-      retryDelay,
-      close,
-      reconnect,
-    }
-    if (sameSnapshot(snapshot, next)) return
+    const history = historySize()
+    if (events.length > history) events = history > 0 ? events.slice(-history) : NO_EVENTS
+    // `initial` puts back the fields that the stream's state leaves out when they are `undefined`.
+    const next: UseEventStreamResult<E> = { ...initial, ...stream.state, lastEvent, events }
+    const keys = Object.keys(next) as (keyof UseEventStreamResult<E>)[]
+    if (keys.every((key) => next[key] === snapshot[key])) return
     snapshot = next
-    emit()
+    listener?.()
   }
 
-  /** Closes this component's stream; `render` shows its `closed` state (for `close()`, not on unmount). */
-  function stop(render: boolean): void {
-    const current = stream
-    if (!current) return
-    flush()
-    if (!render) stream = undefined
-    current.close()
+  /** Closes this component's stream: its `closed` state renders while React is subscribed. */
+  function stop(): void {
+    if (!stream) return
+    flush() // the snapshot's last event ID is where a new stream resumes
+    stream.close()
     stream = undefined
-    transport.release()
-    cancelFrame?.()
-    cancelFrame = undefined
+    release()
   }
 
   function close(): void {
     closedByUser = true
-    stop(true)
+    stop()
   }
 
   function reconnect(): void {
-    if (url === null) return
-    if (stream) {
-      stream.reconnect()
-      return
+    if (stream) stream.reconnect()
+    else if (url !== null) {
+      closedByUser = false
+      if (listener) open(url)
     }
-    closedByUser = false
-    if (listeners.size > 0) open(url)
   }
 
   return {
-    update: transport.update,
-    subscribe(listener) {
-      listeners.add(listener)
-      if (listeners.size === 1 && url !== null && !closedByUser && !stream) open(url)
+    update(next) {
+      if (stream) track(next)
+    },
+    subscribe(onChange) {
+      listener = onChange
+      if (url !== null && !closedByUser && !stream) open(url)
       return () => {
-        listeners.delete(listener)
-        if (listeners.size === 0) stop(false)
+        listener = undefined
+        stop()
       }
     },
     getSnapshot: () => snapshot,
     getServerSnapshot: () => initial,
-  }
-}
-
-function historySize(history: number | undefined): number {
-  return history !== undefined && history > 0 ? Math.floor(history) : 0
-}
-
-function sameSnapshot<E extends EventMap>(a: UseEventStreamResult<E>, b: UseEventStreamResult<E>): boolean {
-  return (
-    a.status === b.status &&
-    a.lastEvent === b.lastEvent &&
-    a.events === b.events &&
-    a.lastEventId === b.lastEventId &&
-    a.error === b.error &&
-    a.attempt === b.attempt &&
-    a.retryDelay === b.retryDelay
-  )
-}
-
-/** `retry` with `shouldRetry` calling the latest function. */
-function retryOption<E extends EventMap>(
-  retry: false | RetryOptions | undefined,
-  latest: { readonly current: EventStreamOptions<E> },
-): { retry?: false | RetryOptions } {
-  if (retry === undefined) return {}
-  const first = retry !== false ? retry.shouldRetry : undefined
-  if (retry === false || first === undefined) return { retry }
-  return {
-    retry: {
-      ...retry,
-      shouldRetry(error, attempt) {
-        const current = latest.current.retry
-        const shouldRetry = (current !== false && current?.shouldRetry) || first
-        return shouldRetry(error, attempt)
-      },
-    },
   }
 }

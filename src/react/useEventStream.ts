@@ -93,7 +93,7 @@ export function useEventStream<E extends EventMap = EventMap>(
   const dependencies = connectionDependencies(url, options)
   // The dependencies hold everything that needs a new connection; the rest is read through `latest`.
   const store = useMemo(
-    () => createStore<E>(dependencies[0] === null ? null : url, options, latest),
+    () => createStore<E>(dependencies[0], options, latest),
     // biome-ignore lint/correctness/useExhaustiveDependencies: they stand for `url` and `options`
     dependencies,
   )
