@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createEventStream, type EventStream, type EventStreamError } from '../../src/index'
+import { describe, expect, it, vi } from 'vitest'
+import { createEventStream, type EventStreamError } from '../../src/index'
+import { closeAfterEach } from '../helpers/closeAfterEach'
 import {
   type Plan,
   type RecordedRequest,
@@ -9,18 +10,10 @@ import {
   waitUntil,
 } from '../helpers/sseServer'
 
-let server: SseServer | undefined
-let stream: EventStream | undefined
-afterEach(async () => {
-  stream?.close()
-  stream = undefined
-  await server?.close()
-  server = undefined
-})
+const track = closeAfterEach()
 
 async function serve(respond: (request: RecordedRequest) => Plan): Promise<SseServer> {
-  server = await startSseServer({ count: 5, respond })
-  return server
+  return track(await startSseServer({ count: 5, respond }))
 }
 
 const authorizationOf = (request: RecordedRequest | undefined) => request?.headers.authorization
@@ -31,7 +24,7 @@ describe('auth: fresh headers on every attempt', () => {
     let issued = 0
     const headers = vi.fn(() => ({ authorization: `Bearer token-${++issued}` }))
     const ids: string[] = []
-    stream = createEventStream(server.url, { headers, retry: { initialDelay: 1 } })
+    const stream = track(createEventStream(server.url, { headers, retry: { initialDelay: 1 } }))
     stream.onAny((event) => ids.push(event.id))
     await waitUntil(() => ids.length >= 3, 3000, 'three events over three connections')
     stream.close()
@@ -45,12 +38,14 @@ describe('auth: fresh headers on every attempt', () => {
   it('awaits an async headers function (a token refresh) before connecting', async () => {
     const server = await serve(() => ({ kind: 'stream' }))
     const ids: string[] = []
-    stream = createEventStream(server.url, {
-      headers: async () => {
-        await sleep(20)
-        return [['authorization', 'Bearer refreshed']]
-      },
-    })
+    const stream = track(
+      createEventStream(server.url, {
+        headers: async () => {
+          await sleep(20)
+          return [['authorization', 'Bearer refreshed']]
+        },
+      }),
+    )
     stream.onAny((event) => ids.push(event.id))
     await waitUntil(() => ids.length === 5, 3000, 'five events')
     expect(authorizationOf(server.requests[0])).toBe('Bearer refreshed')
@@ -67,7 +62,7 @@ describe('auth: fresh headers on every attempt', () => {
     )
     const ids: string[] = []
     const errors: EventStreamError[] = []
-    stream = createEventStream(server.url, { headers, retry: { initialDelay: 1, shouldRetry } })
+    const stream = track(createEventStream(server.url, { headers, retry: { initialDelay: 1, shouldRetry } }))
     stream.onAny((event) => ids.push(event.id))
     stream.onError((error) => errors.push(error))
     await waitUntil(() => ids.length === 5, 3000, 'the events after the retry')
@@ -82,7 +77,7 @@ describe('auth: fresh headers on every attempt', () => {
   it('treats a 401 as fatal without shouldRetry: closed, error kept, headers asked once', async () => {
     const server = await serve(() => ({ kind: 'reply', status: 401 }))
     const headers = vi.fn(() => ({ authorization: 'Bearer expired' }))
-    stream = createEventStream(server.url, { headers, retry: { initialDelay: 1 } })
+    const stream = track(createEventStream(server.url, { headers, retry: { initialDelay: 1 } }))
     const opened = stream
     await waitUntil(() => opened.state.status === 'closed', 3000, 'closed')
     await sleep(50)
@@ -97,13 +92,15 @@ describe('auth: fresh headers on every attempt', () => {
     const refreshFailed = new Error('token service down')
     const errors: EventStreamError[] = []
     const ids: string[] = []
-    stream = createEventStream(server.url, {
-      headers: () => {
-        if (++calls === 1) throw refreshFailed
-        return { authorization: 'Bearer second-try' }
-      },
-      retry: { initialDelay: 1 },
-    })
+    const stream = track(
+      createEventStream(server.url, {
+        headers: () => {
+          if (++calls === 1) throw refreshFailed
+          return { authorization: 'Bearer second-try' }
+        },
+        retry: { initialDelay: 1 },
+      }),
+    )
     stream.onAny((event) => ids.push(event.id))
     stream.onError((error) => errors.push(error))
     await waitUntil(() => ids.length === 5, 3000, 'the events after the second try')
@@ -116,10 +113,13 @@ describe('auth: fresh headers on every attempt', () => {
     const server = await serve(() => ({ kind: 'stream' }))
     let release!: () => void
     const fetch = vi.fn(globalThis.fetch)
-    stream = createEventStream(server.url, {
-      fetch,
-      headers: () => new Promise<HeadersInit>((resolve) => (release = () => resolve({ authorization: 'x' }))),
-    })
+    const stream = track(
+      createEventStream(server.url, {
+        fetch,
+        headers: () =>
+          new Promise<HeadersInit>((resolve) => (release = () => resolve({ authorization: 'x' }))),
+      }),
+    )
     await sleep(10)
     stream.close()
     release()
@@ -130,7 +130,7 @@ describe('auth: fresh headers on every attempt', () => {
 
   it('keeps Accept: text/event-stream whatever the headers say', async () => {
     const server = await serve(() => ({ kind: 'stream' }))
-    stream = createEventStream(server.url, { headers: { accept: 'application/json', 'x-client': 'tests' } })
+    track(createEventStream(server.url, { headers: { accept: 'application/json', 'x-client': 'tests' } }))
     await waitUntil(() => server.requests.length === 1, 3000, 'the request')
     expect(server.requests[0]?.headers.accept).toBe('text/event-stream')
     expect(server.requests[0]?.headers['x-client']).toBe('tests')
@@ -146,7 +146,7 @@ describe('credentials', () => {
       return globalThis.fetch(input, init)
     }) as typeof globalThis.fetch
     const ids: string[] = []
-    stream = createEventStream(server.url, { fetch, ...(credentials && { credentials }) })
+    const stream = track(createEventStream(server.url, { fetch, ...(credentials && { credentials }) }))
     stream.onAny((event) => ids.push(event.id))
     await waitUntil(() => ids.length === 5, 3000, 'five events')
     return { seen, server }

@@ -1,32 +1,21 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   createEventStream,
-  type EventStream,
   type EventStreamError,
   type EventStreamOptions,
   type StreamEvent,
   type StreamState,
 } from '../../src/index'
-import {
-  type Plan,
-  type RecordedRequest,
-  type SseServer,
-  sleep,
-  startSseServer,
-  waitUntil,
-} from '../helpers/sseServer'
+import { closeAfterEach } from '../helpers/closeAfterEach'
+import { type Plan, type RecordedRequest, sleep, startSseServer, waitUntil } from '../helpers/sseServer'
 
 const SSE = { 'content-type': 'text/event-stream' }
 
-let server: SseServer | undefined
-let streams: EventStream[] = []
-afterEach(async () => {
-  for (const stream of streams) stream.close()
-  streams = []
-  await server?.close()
-  server = undefined
+afterEach(() => {
   vi.useRealTimers()
 })
+// Hooks run last-registered first: streams and server close before the timers are reset.
+const track = closeAfterEach()
 
 /** Starts a server answering with `respond` and a client recording events, errors and states. */
 async function setup(
@@ -34,13 +23,14 @@ async function setup(
   options: EventStreamOptions = {},
   path = '/stream',
 ) {
-  server = await startSseServer({ count: 5, respond })
-  const stream = createEventStream(server.origin + path, {
-    decode: 'text',
-    retry: { initialDelay: 1, maxDelay: 10 },
-    ...options,
-  })
-  streams.push(stream)
+  const server = track(await startSseServer({ count: 5, respond }))
+  const stream = track(
+    createEventStream(server.origin + path, {
+      decode: 'text',
+      retry: { initialDelay: 1, maxDelay: 10 },
+      ...options,
+    }),
+  )
   const events: StreamEvent[] = []
   const errors: EventStreamError[] = []
   const states: StreamState[] = []

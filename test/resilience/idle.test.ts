@@ -1,31 +1,27 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createEventStream, type EventStream, type EventStreamError } from '../../src/index'
-import { type Plan, type SseServer, sleep, startSseServer, waitUntil } from '../helpers/sseServer'
+import { describe, expect, it, vi } from 'vitest'
+import { createEventStream, type EventStreamError } from '../../src/index'
+import { closeAfterEach } from '../helpers/closeAfterEach'
+import { type Plan, sleep, startSseServer, waitUntil } from '../helpers/sseServer'
 
 const IDLE = 200
 
 describe('idle watchdog (idleTimeout)', () => {
-  let server: SseServer | undefined
-  let stream: EventStream | undefined
-  afterEach(async () => {
-    stream?.close()
-    stream = undefined
-    await server?.close()
-    server = undefined
-  })
+  const track = closeAfterEach()
 
   function open(respond: (index: number) => Plan, options: { idleTimeout?: number } = {}) {
     return startSseServer({ count: 10, respond: (request) => respond(request.index) }).then((started) => {
-      server = started
+      track(started)
       const ids: string[] = []
       const errors: EventStreamError[] = []
       const errorTimes: number[] = []
-      stream = createEventStream(started.url, {
-        decode: 'text',
-        retry: { initialDelay: 1, maxDelay: 10 },
-        idleTimeout: IDLE,
-        ...options,
-      })
+      const stream = track(
+        createEventStream(started.url, {
+          decode: 'text',
+          retry: { initialDelay: 1, maxDelay: 10 },
+          idleTimeout: IDLE,
+          ...options,
+        }),
+      )
       stream.onAny((event) => ids.push(event.id))
       stream.onError((error) => {
         errors.push(error)

@@ -1,30 +1,28 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { createEventStream, type EventStream, type EventStreamError, type StreamEvent } from '../../src/index'
-import { type SseServer, sleep, startSseServer, waitUntil } from '../helpers/sseServer'
+import { describe, expect, it } from 'vitest'
+import { createEventStream, type EventStreamError, type StreamEvent } from '../../src/index'
+import { closeAfterEach } from '../helpers/closeAfterEach'
+import { sleep, startSseServer, waitUntil } from '../helpers/sseServer'
 
 describe('maxEventSize at the client level', () => {
-  let server: SseServer | undefined
-  let stream: EventStream | undefined
-  afterEach(async () => {
-    stream?.close()
-    stream = undefined
-    await server?.close()
-    server = undefined
-  })
+  const track = closeAfterEach()
 
   async function run(frames: string[], options: { maxEventSize?: number; chunks?: number[] } = {}) {
-    server = await startSseServer({
-      count: frames.length,
-      frame: (n) => frames[n - 1] as string,
-      respond: () => ({ kind: 'stream', ...(options.chunks && { chunks: options.chunks }) }),
-    })
+    const server = track(
+      await startSseServer({
+        count: frames.length,
+        frame: (n) => frames[n - 1] as string,
+        respond: () => ({ kind: 'stream', ...(options.chunks && { chunks: options.chunks }) }),
+      }),
+    )
     const events: StreamEvent[] = []
     const errors: EventStreamError[] = []
-    stream = createEventStream(server.url, {
-      decode: 'text',
-      retry: { initialDelay: 1 },
-      ...(options.maxEventSize !== undefined && { maxEventSize: options.maxEventSize }),
-    })
+    const stream = track(
+      createEventStream(server.url, {
+        decode: 'text',
+        retry: { initialDelay: 1 },
+        ...(options.maxEventSize !== undefined && { maxEventSize: options.maxEventSize }),
+      }),
+    )
     stream.onAny((event) => events.push(event))
     stream.onError((error) => errors.push(error))
     return { server, stream, events, errors }
@@ -52,19 +50,22 @@ describe('maxEventSize at the client level', () => {
   })
 
   it('still counts the id of a dropped event: the reconnect resumes after it, so it is not sent again', async () => {
-    server = await startSseServer({
-      count: 3,
-      frame: (n) => (n === 2 ? `id: 2\ndata: ${'z'.repeat(3000)}\n\n` : `id: ${n}\ndata: ${n}\n\n`),
-      respond: (request) =>
-        request.index === 0 ? { kind: 'stream', limit: 2, endWhenDone: true } : { kind: 'stream' },
-    })
-    const started = server
+    const started = track(
+      await startSseServer({
+        count: 3,
+        frame: (n) => (n === 2 ? `id: 2\ndata: ${'z'.repeat(3000)}\n\n` : `id: ${n}\ndata: ${n}\n\n`),
+        respond: (request) =>
+          request.index === 0 ? { kind: 'stream', limit: 2, endWhenDone: true } : { kind: 'stream' },
+      }),
+    )
     const ids: string[] = []
-    stream = createEventStream(started.url, {
-      decode: 'text',
-      maxEventSize: 1000,
-      retry: { initialDelay: 1 },
-    })
+    const stream = track(
+      createEventStream(started.url, {
+        decode: 'text',
+        maxEventSize: 1000,
+        retry: { initialDelay: 1 },
+      }),
+    )
     stream.onAny((event) => ids.push(event.id))
     await waitUntil(() => ids.length === 2, 3000, 'events 1 and 3')
     expect(ids).toEqual(['1', '3'])

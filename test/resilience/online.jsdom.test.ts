@@ -1,32 +1,32 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createEventStream, type EventStream } from '../../src/index'
-import { type SseServer, sleep, startSseServer, waitUntil } from '../helpers/sseServer'
+import { createEventStream } from '../../src/index'
+import { closeAfterEach } from '../helpers/closeAfterEach'
+import { sleep, startSseServer, waitUntil } from '../helpers/sseServer'
 
 describe('online/offline with jsdom’s window and navigator', () => {
-  let server: SseServer | undefined
-  let stream: EventStream | undefined
-  afterEach(async () => {
-    stream?.close()
-    stream = undefined
-    await server?.close()
-    server = undefined
+  afterEach(() => {
     vi.restoreAllMocks()
   })
+  // Hooks run last-registered first: stream and server close before the mocks are restored.
+  const track = closeAfterEach()
 
   it('waits for window’s online event while navigator.onLine is false, then resumes at once', async () => {
     let online = true
     vi.spyOn(window.navigator, 'onLine', 'get').mockImplementation(() => online)
-    server = await startSseServer({
-      count: 4,
-      respond: (request) => (request.index === 0 ? { kind: 'stream', limit: 1 } : { kind: 'stream' }),
-    })
-    const started = server
+    const started = track(
+      await startSseServer({
+        count: 4,
+        respond: (request) => (request.index === 0 ? { kind: 'stream', limit: 1 } : { kind: 'stream' }),
+      }),
+    )
     const ids: string[] = []
-    stream = createEventStream(started.url, {
-      decode: 'text',
-      retry: { initialDelay: 30_000, jitter: false },
-    })
+    const stream = track(
+      createEventStream(started.url, {
+        decode: 'text',
+        retry: { initialDelay: 30_000, jitter: false },
+      }),
+    )
     stream.onAny((event) => ids.push(event.id))
     await waitUntil(() => ids.length === 1, 3000, 'the first event')
     online = false

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createEventStream, type EventStream } from '../../src/index'
-import { type SseServer, sleep, startSseServer, waitUntil } from '../helpers/sseServer'
+import { createEventStream } from '../../src/index'
+import { closeAfterEach } from '../helpers/closeAfterEach'
+import { sleep, startSseServer, waitUntil } from '../helpers/sseServer'
 
 /** A browser-like global: `navigator.onLine` and window events on globalThis. */
 function stubBrowserNetwork() {
@@ -32,28 +33,27 @@ function stubBrowserNetwork() {
 }
 
 describe('online/offline in a browser-like environment', () => {
-  let server: SseServer | undefined
-  let stream: EventStream | undefined
   let browser: ReturnType<typeof stubBrowserNetwork>
   beforeEach(() => {
     browser = stubBrowserNetwork()
   })
-  afterEach(async () => {
-    stream?.close()
-    stream = undefined
-    await server?.close()
-    server = undefined
+  afterEach(() => {
     vi.unstubAllGlobals()
   })
+  // Hooks run last-registered first: stream and server close while the globals are still stubbed.
+  const track = closeAfterEach()
 
   async function connectThenDrop(initialDelay: number) {
-    server = await startSseServer({
-      count: 5,
-      respond: (request) => (request.index === 0 ? { kind: 'stream', limit: 2 } : { kind: 'stream' }),
-    })
-    const started = server
+    const started = track(
+      await startSseServer({
+        count: 5,
+        respond: (request) => (request.index === 0 ? { kind: 'stream', limit: 2 } : { kind: 'stream' }),
+      }),
+    )
     const ids: string[] = []
-    stream = createEventStream(started.url, { decode: 'text', retry: { initialDelay, jitter: false } })
+    const stream = track(
+      createEventStream(started.url, { decode: 'text', retry: { initialDelay, jitter: false } }),
+    )
     stream.onAny((event) => ids.push(event.id))
     await waitUntil(() => ids.length === 2, 3000, 'the first two events')
     browser.network.online = false

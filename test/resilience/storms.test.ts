@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { backoffDelay, normalizeRetryOptions, type RetryPolicy } from '../../src/core/retry'
 import { createEventStream, type EventStream } from '../../src/index'
-import { type SseServer, sleep, startSseServer, waitUntil } from '../helpers/sseServer'
+import { closeAfterEach } from '../helpers/closeAfterEach'
+import { sleep, startSseServer, waitUntil } from '../helpers/sseServer'
 import { createRandom } from './random'
 
 const always500: typeof fetch = async () => new Response('Internal Server Error', { status: 500 })
@@ -158,23 +159,18 @@ describe('jitter spreads clients that reconnect at the same moment', () => {
   })
 
   describe('with 40 real clients dropped at once', () => {
-    let server: SseServer | undefined
-    let streams: EventStream[] = []
-    afterEach(async () => {
-      for (const stream of streams) stream.close()
-      streams = []
-      await server?.close()
-      server = undefined
-    })
+    const track = closeAfterEach()
 
     async function dropAndMeasure(jitter: boolean) {
-      server = await startSseServer({ count: 1 })
-      const started = server
+      const started = track(await startSseServer({ count: 1 }))
       const delays: number[] = []
+      const streams: EventStream[] = []
       for (let i = 0; i < 40; i++) {
-        const stream = createEventStream(started.url, {
-          retry: { initialDelay: 400, maxDelay: 400, jitter },
-        })
+        const stream = track(
+          createEventStream(started.url, {
+            retry: { initialDelay: 400, maxDelay: 400, jitter },
+          }),
+        )
         stream.subscribeState(() => {
           const { status, retryDelay } = stream.state
           if (status === 'reconnecting' && retryDelay !== undefined) delays.push(retryDelay)
@@ -191,11 +187,11 @@ describe('jitter spreads clients that reconnect at the same moment', () => {
       await waitUntil(() => started.requests.length === 80, 5000, 'all clients back')
       const reconnects = started.requests.slice(40).map((request) => request.time - dropped)
       const spread = Math.max(...reconnects) - Math.min(...reconnects)
-      return { delays, reconnects, spread }
+      return { delays, reconnects, spread, server: started }
     }
 
     it('spreads their reconnects over the whole backoff window', async () => {
-      const { delays, reconnects, spread } = await dropAndMeasure(true)
+      const { delays, reconnects, spread, server } = await dropAndMeasure(true)
       const delaySpread = Math.max(...delays) - Math.min(...delays)
       console.log(
         `40 clients, full jitter over 400 ms: scheduled delays spread ${delaySpread} ms (${new Set(delays).size} distinct), ` +
