@@ -1,7 +1,10 @@
 // `npm run bench`: builds typed-sse if `dist/` is missing or older than `src/`, then measures every
 // contender on every corpus, chunk size and the loopback server, each case in its own process.
-//   node bench/run.mjs [--runs 5] [--only corpus,contender,chunk,…] [--no-pipeline] [--no-http] [--no-memory]
-//                      [--no-write]
+//   node bench/run.mjs [--rounds 3] [--runs 3] [--only corpus,contender,chunk,…] [--no-pipeline] [--no-http]
+//                      [--no-memory] [--no-write]
+// Each round runs every contender once per case, in its own process (two warm-up runs, then `--runs` timed
+// runs); the rounds interleave the contenders, so that a machine that slows down for a minute (a shared
+// VM does) slows all of them alike and the ratios hold.
 // Writes bench/results/latest.json and /work/notes/readme-bench.md (when that folder exists), prints
 // markdown tables.
 
@@ -17,7 +20,8 @@ const option = (name, fallback) => {
   const index = args.indexOf(`--${name}`)
   return index === -1 ? fallback : args[index + 1]
 }
-const runs = Number(option('runs', '5'))
+const rounds = Number(option('rounds', '3'))
+const runs = Number(option('runs', '3'))
 const only = option('only', '').split(',').filter(Boolean)
 const flag = (name) => args.includes(`--${name}`)
 
@@ -84,9 +88,17 @@ const median = (values) => {
 
 /** Runs every selected contender on one corpus and transport; returns rows with ratios filled in. */
 async function measureGroup(corpus, transport) {
+  const measured = new Map(contenders.map((contender) => [contender, { times: [] }]))
+  for (let round = 0; round < rounds; round++) {
+    for (const contender of contenders) {
+      const { times, events, bytes } = await runCase(contender, corpus, transport)
+      const result = measured.get(contender)
+      result.times.push(...times)
+      Object.assign(result, { events, bytes })
+    }
+  }
   const rows = []
-  for (const contender of contenders) {
-    const result = await runCase(contender, corpus, transport)
+  for (const [contender, result] of measured) {
     const ms = median(result.times)
     const row = {
       corpus,
@@ -148,7 +160,7 @@ function machine() {
 }
 
 const started = Date.now()
-const results = { machine: machine(), runs, pipeline: [], http: [], sizes: null, memory: null }
+const results = { machine: machine(), rounds, runs, pipeline: [], http: [], sizes: null, memory: null }
 
 for (const corpus of flag('no-pipeline') ? [] : corpora) {
   for (const chunk of chunks) {
@@ -202,7 +214,7 @@ function renderMarkdown({ machine, pipeline, http, sizes, memory }) {
   lines.push('## Benchmarks', '')
   lines.push(
     `Measured on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, ${machine.platform}, ${machine.date.slice(0, 10)}.`,
-    `Median of ${runs} runs after one warm-up run, each contender and case in its own process (\`npm run bench\`, raw numbers in \`bench/results/latest.json\`).`,
+    `Median of ${rounds * runs} runs: ${rounds} rounds that interleave the contenders, each case in its own process with two warm-up runs and ${runs} timed runs (\`npm run bench\`, raw numbers in \`bench/results/latest.json\`).`,
     'Each cell: events/s · MB/s (10⁶ bytes) · speed relative to eventsource-parser (createParser fed by `TextDecoderStream`, **bold** = ratio).',
     "Pipeline columns: an in-memory `fetch` whose body streams the corpus in chunks of that size; loopback: a `node:http` server on 127.0.0.1 writing the corpus as fast as the socket takes it, read with Node's `fetch`.",
     "Every contender counts each event with a listener; typed-sse's `text` decoding hands over the raw string, `json` also runs `JSON.parse` on each event (no other contender parses JSON).",
