@@ -1,5 +1,5 @@
 import { assertNumber } from './assert'
-import { EventStreamError } from './errors'
+import { EventStreamError, reasonOf } from './errors'
 import { createEventStreamDecoder, createParser } from './parse'
 import { backoffDelay, isRetryableByDefault, normalizeRetryOptions, parseRetryAfter } from './retry'
 import type { ConnectionOptions, StreamState } from './types'
@@ -252,8 +252,7 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
   }
 
   function networkError(cause: unknown, what = 'request failed'): EventStreamError {
-    const reason = cause instanceof Error ? cause.message : String(cause)
-    return new EventStreamError('network', `${method} ${href}: ${what} (${reason})`, { cause })
+    return new EventStreamError('network', `${method} ${href}: ${what} (${reasonOf(cause)})`, { cause })
   }
 
   /** An attempt failed with `error`: retry it or, when the policy says no, close with it. */

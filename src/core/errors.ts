@@ -60,3 +60,8 @@ export class EventStreamError extends Error {
 export function isEventStreamError(value: unknown): value is EventStreamError {
   return value instanceof EventStreamError || (value instanceof Error && value.name === 'EventStreamError')
 }
+
+/** What a thrown value says, for error messages that quote it: an `Error`'s message, else the value as text. */
+export function reasonOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause)
+}

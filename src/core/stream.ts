@@ -1,6 +1,6 @@
 import type { Connection } from './connection'
 import { createDecoder, PendingDecode } from './decode'
-import { EventStreamError } from './errors'
+import { EventStreamError, reasonOf } from './errors'
 import { createPushIterator, type IteratorSink } from './iterator'
 import type {
   AnyStreamEvent,
@@ -229,9 +229,8 @@ function sameConnectionState(a: StreamState, b: StreamState): boolean {
 }
 
 function handlerError(cause: unknown, event?: StreamEvent): EventStreamError {
-  const reason = cause instanceof Error ? cause.message : String(cause)
   const where = event ? `a handler of "${event.type}" events` : 'a state listener'
-  return new EventStreamError('handler', `typed-sse: ${where} threw: ${reason}`, {
+  return new EventStreamError('handler', `typed-sse: ${where} threw: ${reasonOf(cause)}`, {
     cause,
     ...(event && { event: { type: event.type, raw: event.raw } }),
   })
