@@ -1,4 +1,6 @@
-// The vanilla core: zero dependencies, no React. The parser and connection internals stay private.
+// The vanilla core: zero dependencies, no React. The parser and connection internals stay private; the
+// `Connection` interfaces are public types for share strategies (`typed-sse/tabs`).
+export type { Connection, ConnectionListener } from './core/connection'
 export { createEventStream } from './core/createEventStream'
 export { EventStreamError, type EventStreamErrorCode, isEventStreamError } from './core/errors'
 export { shareEventStream } from './core/share'
@@ -15,6 +17,8 @@ export type {
   EventStreamOptions,
   HeadersOption,
   RetryOptions,
+  ShareRequest,
+  ShareStrategy,
   StreamEvent,
   StreamState,
   StreamStatus,

@@ -1,10 +1,10 @@
-import { createConnection } from './connection'
-import { createStreamOver } from './stream'
+import { openEventStream } from './share'
 import type { EventMap, EventStream, EventStreamOptions } from './types'
 
 /**
  * Opens a typed event stream on its own connection. It reconnects with exponential backoff and full
- * jitter, resumes with `Last-Event-ID`, and runs until `close()` (or `signal` aborts).
+ * jitter, resumes with `Last-Event-ID`, and runs until `close()` (or `signal` aborts). With `share: 'page'`
+ * or a strategy such as `tabs` (`typed-sse/tabs`) it uses a shared connection instead.
  *
  * @param url - the `text/event-stream` endpoint (relative URLs resolve against the page in browsers)
  * @param options - request, decoding and reconnect options
@@ -21,6 +21,5 @@ export function createEventStream<E extends EventMap>(
   url: string | URL,
   options: EventStreamOptions<E> = {},
 ): EventStream<E> {
-  const connection = createConnection(url, options)
-  return createStreamOver<E>(connection, options, () => connection.close())
+  return openEventStream(url, options, false)
 }

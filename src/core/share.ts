@@ -15,16 +15,45 @@ const registry = new Map<string, SharedConnection>()
  * `fetch` share one connection (ref-counted: the last `close()` closes it). Each stream decodes for itself.
  * The other connection options (`retry`, `idleTimeout`, `maxEventSize`, `lastEventId`) are those of
  * the first stream that opened the connection. `reconnect()` reconnects the shared connection.
+ * `share` chooses another connection: `false` an own one, a strategy such as `tabs` one for all tabs.
  * @public
  */
 export function shareEventStream<E extends EventMap>(
   url: string | URL,
   options: EventStreamOptions<E> = {},
 ): EventStream<E> {
-  const key = sharingKey(url, options)
+  return openEventStream(url, options, 'page')
+}
+
+/**
+ * A stream on the connection that `options.share` (or `byDefault` when it is absent) names: its own, the
+ * page's for its sharing key, or the one a strategy supplies for its key (asked once per key and strategy).
+ */
+export function openEventStream<E extends EventMap>(
+  url: string | URL,
+  options: EventStreamOptions<E>,
+  byDefault: false | 'page',
+): EventStream<E> {
+  const { share = byDefault } = options
+  if (share === false) {
+    const connection = createConnection(url, options)
+    return createStreamOver<E>(connection, options, () => connection.close())
+  }
+  if (share !== 'page' && !share?.connect) {
+    throw new TypeError("typed-sse: share must be false, 'page' or a strategy (tabs from typed-sse/tabs)")
+  }
+  const pageKey = sharingKey(url, options)
+  const key = share === 'page' ? pageKey : pageKey + identity(share)
   let shared = registry.get(key)
   if (!shared) {
-    shared = { connection: createConnection(url, options), consumers: 0 }
+    const open = (lastEventId: string) => createConnection(url, { ...options, lastEventId })
+    shared = {
+      connection:
+        share === 'page'
+          ? createConnection(url, options)
+          : share.connect({ url: resolveUrl(url), key: pageKey, options, open }),
+      consumers: 0,
+    }
     registry.set(key, shared)
   }
   shared.consumers++

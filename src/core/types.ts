@@ -1,3 +1,4 @@
+import type { Connection } from './connection'
 import type { EventStreamError } from './errors'
 import type { StandardSchemaV1 } from './standardSchema'
 
@@ -110,6 +111,43 @@ export interface EventStreamOptions<E extends EventMap = EventMap> extends Conne
   decode?: DecodeOption<E>
   /** Aborting it closes the stream, like `close()`. */
   signal?: AbortSignal
+  /**
+   * Which connection the stream uses: `false` its own, `'page'` the one this page opens for the same
+   * URL, method, body, credentials, headers and `fetch` (ref-counted), or a {@link ShareStrategy} such as
+   * `tabs` from `typed-sse/tabs` (one connection for all tabs of the browser).
+   * @defaultValue `false` for `createEventStream`, `'page'` for `subscribe`, `shareEventStream` and `useEventStream`
+   */
+  share?: false | 'page' | ShareStrategy
+}
+
+/**
+ * Supplies the connection that the streams of one page share for a sharing key (`tabs` from
+ * `typed-sse/tabs` is one). The page asks it once per key and strategy, counts the streams on the
+ * connection and calls its `close()` when the last one closes.
+ * @public
+ */
+export interface ShareStrategy {
+  /**
+   * Returns the connection for `request`.
+   * @throws TypeError when the request cannot be shared this way
+   */
+  connect(request: ShareRequest): Connection
+}
+
+/** What a {@link ShareStrategy} gets to supply a connection. @public */
+export interface ShareRequest {
+  /** The absolute URL. */
+  readonly url: string
+  /**
+   * The page's sharing key: URL, method, credentials, body and headers, with strings and static headers
+   * by value and the rest (a headers function, `fetch`, a non-string body) by a number that only means
+   * something in this page. It may contain credentials: never show or store it as it is.
+   */
+  readonly key: string
+  /** The options of the first stream that asked. */
+  readonly options: ConnectionOptions
+  /** Opens a connection of this page for the request, starting with `lastEventId` as its resume point. */
+  open(lastEventId: string): Connection
 }
 
 /** A typed, self-reconnecting event stream. Iterate it with `for await` to get every event in order. @public */

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest'
+import { sharedConnectionCount } from '../../src/core/share'
+import {
+  type Connection,
+  createEventStream,
+  type ShareRequest,
+  type ShareStrategy,
+  shareEventStream,
+  subscribe,
+} from '../../src/index'
+import { createMockStream } from '../../src/testing'
+import { until } from '../helpers/until'
+
+const URL = 'https://sse.test/feed'
+const flushMicrotasks = () => new Promise((resolve) => setTimeout(resolve, 0))
+
+/** A strategy that opens a page connection from the last event ID `resumeFrom`, and records what it was asked. */
+function recordingStrategy(resumeFrom = '') {
+  const requests: ShareRequest[] = []
+  const closed: Connection[] = []
+  const strategy: ShareStrategy = {
+    connect(request) {
+      requests.push(request)
+      const connection = request.open(resumeFrom)
+      return {
+        url: connection.url,
+        get state() {
+          return connection.state
+        },
+        get status() {
+          return connection.status
+        },
+        attach: (listener) => connection.attach(listener),
+        reconnect: () => connection.reconnect(),
+        close() {
+          closed.push(connection)
+          connection.close()
+        },
+      }
+    },
+  }
+  return { strategy, requests, closed }
+}
+
+describe('the share option', () => {
+  it('gives each createEventStream its own connection by default, and one for all with share: page', async () => {
+    const server = createMockStream()
+    const own = [
+      createEventStream(URL, { fetch: server.fetch }),
+      createEventStream(URL, { fetch: server.fetch }),
+    ]
+    await server.waitForConnection(2)
+    for (const stream of own) stream.close()
+    const shared = [
+      createEventStream(URL, { fetch: server.fetch, share: 'page' }),
+      createEventStream(URL, { fetch: server.fetch, share: 'page' }),
+    ]
+    await server.waitForConnection(3)
+    await flushMicrotasks()
+    expect(server.requests).toHaveLength(3)
+    expect(sharedConnectionCount()).toBe(1)
+    for (const stream of shared) stream.close()
+    await flushMicrotasks()
+    expect(sharedConnectionCount()).toBe(0)
+  })
+
+  it('gives shareEventStream and subscribe their own connections with share: false', async () => {
+    const server = createMockStream()
+    const stream = shareEventStream(URL, { fetch: server.fetch, share: false })
+    const unsubscribe = subscribe(URL, {}, { fetch: server.fetch, share: false })
+    await server.waitForConnection(2)
+    expect(sharedConnectionCount()).toBe(0)
+    stream.close()
+    unsubscribe()
+    expect(server.connected).toBe(false)
+  })
+
+  it('asks a strategy once per sharing key, with the resolved URL, the key, the options and a way to open', async () => {
+    const server = createMockStream<{ message: string }>()
+    const { strategy, requests, closed } = recordingStrategy('41')
+    const options = { fetch: server.fetch, share: strategy, decode: 'text' as const }
+    const first = createEventStream<{ message: string }>(URL, options)
+    const second = shareEventStream<{ message: string }>(URL, options)
+    const page = shareEventStream(URL, { fetch: server.fetch })
+    const other = createEventStream(`${URL}?other`, options)
+    expect(requests.map((request) => request.url)).toEqual([URL, `${URL}?other`])
+    expect(requests[0]?.options).toBe(options)
+    expect(requests[0]?.key).toContain(URL)
+    expect(requests[0]?.key).not.toBe(requests[1]?.key)
+    await server.waitForConnection(3)
+    // The strategy opened its connections from its own resume point.
+    expect(server.requests.map((request) => request.headers.get('last-event-id'))).toEqual(
+      expect.arrayContaining(['41', '41', null]),
+    )
+    const received: string[] = []
+    first.on('message', (data) => received.push(`first ${data}`))
+    second.on('message', (data) => received.push(`second ${data}`))
+    other.close()
+    page.close()
+    await flushMicrotasks()
+    server.send({ data: 'hello', id: '42' })
+    await until(() => received.length === 2)
+    expect(received).toEqual(['first hello', 'second hello'])
+    expect(closed).toHaveLength(1) // `other`'s; the first key still has two consumers
+    first.close()
+    await flushMicrotasks()
+    expect(closed).toHaveLength(1)
+    second.close()
+    await flushMicrotasks()
+    expect(closed).toHaveLength(2)
+    expect(sharedConnectionCount()).toBe(0)
+  })
+
+  it('keeps connections of different strategies and of the page apart', async () => {
+    const server = createMockStream()
+    const a = recordingStrategy()
+    const b = recordingStrategy()
+    const streams = [
+      shareEventStream(URL, { fetch: server.fetch, share: a.strategy }),
+      shareEventStream(URL, { fetch: server.fetch, share: b.strategy }),
+      shareEventStream(URL, { fetch: server.fetch }),
+    ]
+    expect(sharedConnectionCount()).toBe(3)
+    expect([a.requests.length, b.requests.length]).toEqual([1, 1])
+    // The page's key is the same for all three: a strategy sees what the page compares.
+    expect(a.requests[0]?.key).toBe(b.requests[0]?.key)
+    for (const stream of streams) stream.close()
+    await flushMicrotasks()
+    expect(sharedConnectionCount()).toBe(0)
+  })
+
+  it('throws a TypeError for anything but false, page or a strategy, and registers nothing', () => {
+    for (const share of [true, 'tabs', null, {}, 0]) {
+      expect(() => createEventStream(URL, { share: share as never })).toThrow(TypeError)
+      expect(() => subscribe(URL, {}, { share: share as never })).toThrow(
+        /share must be false, 'page' or a strategy/,
+      )
+    }
+    const refusing: ShareStrategy = {
+      connect() {
+        throw new TypeError('not this one')
+      },
+    }
+    expect(() => shareEventStream(URL, { share: refusing })).toThrow('not this one')
+    expect(sharedConnectionCount()).toBe(0)
+  })
+})
