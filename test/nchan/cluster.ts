@@ -1,6 +1,6 @@
 /**
- * The local nginx + Nchan + Redis cluster of ../shared/nchan, as the nchan test tier uses it: start and stop
- * it with the shared scripts (called, never copied), publish to it, watch its channels, and record the raw
+ * The local nginx + Nchan + Redis cluster of the scale-out recipe (deploy/nchan), as the nchan test tier uses
+ * it: start and stop it with the recipe's own scripts, publish to it, watch its channels, and record the raw
  * bytes a client receives from it.
  */
 import { execFile } from 'node:child_process'
@@ -31,15 +31,15 @@ declare module 'vitest' {
 }
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-export const scriptsDir = path.resolve(repoRoot, '../shared/nchan')
-export const PACKAGES = 'nginx, libnginx-mod-nchan, redis-server'
+/** The recipe's start.sh, stop.sh and nginx.conf.template. */
+export const scriptsDir = path.join(repoRoot, 'deploy/nchan')
 
 /** The cluster of this test run (from the global setup). */
 export function cluster(): NchanCluster {
   return inject('nchan')
 }
 
-/** Runs a script of ../shared/nchan; rejects with its output when it fails. */
+/** Runs a script of deploy/nchan; rejects with its output when it fails. */
 function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(

@@ -1,16 +1,15 @@
 /**
- * Global setup of the `nchan` vitest project: starts the two-node nginx + Nchan + Redis cluster of
- * ../shared/nchan (start.sh installs the Debian packages when they are missing) on free ports, in a
- * working directory of its own under .nchan/, and stops it when the run ends.
+ * Global setup of the `nchan` vitest project (and of the browser tier's nchan tests): starts the two-node
+ * nginx + Nchan + Redis cluster of the scale-out recipe with deploy/nchan/start.sh (which installs the Debian
+ * packages when they are missing) on free ports, in a working directory of its own under .nchan/, and stops
+ * it when the run ends.
  */
-import { execFile } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
 import {
   freePorts,
   type NchanCluster,
-  PACKAGES,
   repoRoot,
   scriptsDir,
   sleep,
@@ -21,52 +20,38 @@ import {
 /** The `:ping` interval the tier runs with; tests that change it restore it. */
 const PING_INTERVAL = 1
 
-/** start.sh also needs ps (procps), curl and setsid (util-linux), which minimal images may lack. */
-async function requireTools(): Promise<void> {
-  const missing: string[] = []
-  for (const [tool, pkg] of [
-    ['ps', 'procps'],
-    ['curl', 'curl'],
-    ['setsid', 'util-linux'],
-  ] as const) {
-    const found = await new Promise<boolean>((resolve) =>
-      execFile('bash', ['-c', `command -v ${tool}`], (error) => resolve(!error)),
-    )
-    if (!found) missing.push(`${tool} (Debian package ${pkg})`)
-  }
-  if (missing.length > 0) {
-    throw new Error(
-      `The nchan test tier needs ${missing.join(', ')} to run ${scriptsDir}/start.sh, which installs ${PACKAGES}.`,
-    )
-  }
+/** The line of start.sh's output that says what went wrong: its own `start.sh: …` message, else the last line. */
+function causeOf(output: string): string {
+  const lines = output.trim().split('\n')
+  return lines.findLast((line) => line.startsWith('start.sh: ')) ?? lines.at(-1) ?? 'no output'
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // A directory and ports per run, so that two runs on one machine never share or stop each other's cluster.
   const workdir = path.join(repoRoot, '.nchan', `run-${process.pid}`)
   const ports = (await freePorts(3)) as [number, number, number]
-  await requireTools()
   const started = Date.now()
   console.log('[nchan] starting the cluster (the first run installs the Debian packages)')
-  let output = ''
   for (let attempt = 1; ; attempt++) {
     try {
-      output = await startCluster(workdir, ports, PING_INTERVAL)
+      await startCluster(workdir, ports, PING_INTERVAL)
       break
     } catch (error) {
-      output = (error as { output?: string }).output ?? String(error)
+      const output = (error as { output?: string }).output || String(error)
       // Another apt-get holds the dpkg lock (e.g. a browser install running at the same time): wait for it.
       if (/Could not get lock|dpkg frontend lock/.test(output) && attempt < 60) {
         await sleep(5000)
         continue
       }
       await stopCluster(workdir).catch(() => {})
-      throw new Error(
-        `The nchan test tier could not start its nginx + Nchan + Redis cluster with ${scriptsDir}/start.sh. ` +
-          `It needs the Debian packages ${PACKAGES} (start.sh installs them with apt-get as root or with ` +
-          `passwordless sudo; otherwise run: sudo apt-get install -y nginx libnginx-mod-nchan redis-server). ` +
-          `Logs: ${workdir}/*/logs/error.log, ${workdir}/redis/redis.log. start.sh said:\n${output.trim()}`,
+      const script = path.relative(repoRoot, path.join(scriptsDir, 'start.sh'))
+      const cause = causeOf(output)
+      // Printed here, before vitest's own report of the failed setup (which begins "No test files found").
+      console.error(
+        `[nchan] ${cause}\n[nchan] The nchan tier (and the browser tier's nchan tests) need the cluster of ` +
+          `${script}, which did not start for the reason above. Its full output:\n${output.trim()}\n`,
       )
+      throw new Error(`The nchan cluster did not start: ${cause}`)
     }
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
