@@ -5,8 +5,8 @@
 import react from '@vitejs/plugin-react'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
-import { chromiumLaunchOptions } from './test/browser/chromium'
-import { nchanCommands } from './test/browser/nchanCommands'
+import { chromiumLaunchOptions } from './test/browser/chromium.ts'
+import { nchanCommands } from './test/browser/nchanCommands.ts'
 
 const launchOptions = chromiumLaunchOptions()
 

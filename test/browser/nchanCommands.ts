@@ -3,7 +3,7 @@
 // `X-EventSource-Event`.
 import type { CDPSession } from 'playwright'
 import type { BrowserCommand, TestProject } from 'vitest/node'
-import { publish, subscriberCount, waitForSubscribers } from '../nchan/cluster'
+import { publish, subscriberCount, waitForSubscribers } from '../nchan/cluster.ts'
 
 declare module 'vitest/browser' {
   interface BrowserCommands {
