@@ -22,7 +22,9 @@ function versions(name) {
 
 const packages = { node: versions('node'), msw: versions('msw') }
 if (Object.values(packages).some(({ wanted, installed }) => wanted !== installed) || !existsSync(node)) {
-  console.log(`[node24] installing Node ${packages.node.wanted} and MSW ${packages.msw.wanted} into test/node24`)
+  console.log(
+    `[node24] installing Node ${packages.node.wanted} and MSW ${packages.msw.wanted} into test/node24`,
+  )
   // The npm that runs this is on an older Node, which MSW 3 declares it does not support: its EBADENGINE
   // warnings are expected here (MSW 3 runs on Node 24 only), so only errors are printed.
   execFileSync('npm', ['ci', '--loglevel=error', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' })
