@@ -1,20 +1,24 @@
 import type { Preview } from '@storybook/react-vite'
-import type { RequestHandler } from 'msw'
-import { startMockWorker, worker } from '../stories/mocks/worker'
+import { setupWorker } from 'msw/browser'
+import { mswLoader } from 'msw-storybook-addon/csf3'
 
 /**
- * Every story gets the mocked endpoints it lists in `parameters.msw.handlers` (the convention of
- * msw-storybook-addon, done here in a few lines): MSW's service worker answers the page's real `fetch`,
- * so the stories run the library exactly as an app does, streaming included.
+ * msw-storybook-addon gives every story the mocked endpoints it lists in `parameters.msw.handlers`: MSW's
+ * service worker (public/mockServiceWorker.js) answers the page's real `fetch`, streamed bodies included, so
+ * the stories run the library exactly as an app does. The stories are CSF 3, whose integration is the addon's
+ * loader. The worker is served next to the preview's iframe.html; requests no story handles go to the network.
  */
 const preview: Preview = {
   loaders: [
-    async ({ parameters }) => {
-      await startMockWorker()
-      const handlers: RequestHandler[] = parameters.msw?.handlers ?? []
-      worker.resetHandlers(...handlers)
-      return {}
-    },
+    mswLoader(async () => {
+      const worker = setupWorker()
+      await worker.start({
+        quiet: true,
+        onUnhandledRequest: 'bypass',
+        serviceWorker: { url: './mockServiceWorker.js' },
+      })
+      return worker
+    }),
   ],
   parameters: {
     layout: 'padded',
