@@ -3,14 +3,16 @@ import { defineConfig, type Options } from 'tsup'
 type Plugin = NonNullable<Options['esbuildPlugins']>[number]
 
 /**
- * `typed-sse/react` and `typed-sse/testing` import the core as the package itself, so that an app holds
- * one core (one shared-connection registry) whichever entries it imports.
+ * `typed-sse/react`, `typed-sse/testing` and `typed-sse/tabs` import the core as the package itself, so
+ * that an app holds one core (one shared-connection registry) whichever entries it imports.
  */
 const coreAsPackage: Plugin = {
   name: 'core-as-package',
   setup(build) {
     build.onResolve({ filter: /^\.\.\/(index|core\/.*)$/ }, ({ importer }) =>
-      /[\\/]src[\\/](react|testing)[\\/]/.test(importer) ? { path: 'typed-sse', external: true } : undefined,
+      /[\\/]src[\\/](react|testing|tabs)[\\/]/.test(importer)
+        ? { path: 'typed-sse', external: true }
+        : undefined,
     )
   },
 }
@@ -20,6 +22,7 @@ export default defineConfig({
     index: 'src/index.ts',
     react: 'src/react/index.ts',
     testing: 'src/testing/index.ts',
+    tabs: 'src/tabs/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

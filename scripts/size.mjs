@@ -19,6 +19,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const BUDGETS = {
   core: 5.1 * 1024, // `typed-sse`, everything it exports
   react: 1.25 * 1024, // `typed-sse/react` on top of the core (the core and react external)
+  tabs: 1.5 * 1024, // `typed-sse/tabs` on top of the core (the core external)
 }
 
 /**
@@ -55,14 +56,15 @@ export async function measure(contents, { external = [] } = {}) {
 
 /** Measures typed-sse's entries from `dist/` (build first). */
 export async function measureOurs() {
-  for (const file of ['dist/index.js', 'dist/react.js']) {
+  for (const file of ['dist/index.js', 'dist/react.js', 'dist/tabs.js']) {
     if (!existsSync(join(root, file))) throw new Error(`${file} is missing: run \`npm run build\` first`)
   }
   const core = await measure(`export * from './dist/index.js'`)
   const react = await measure(`export * from './dist/react.js'`, { external: ['typed-sse', 'react'] })
+  const tabs = await measure(`export * from './dist/tabs.js'`, { external: ['typed-sse'] })
   // Tree-shaking: an app that imports only the error guard must not get the connection code.
   const errorsOnly = await measure(`export { isEventStreamError } from './dist/index.js'`)
-  return { core, react, errorsOnly }
+  return { core, react, tabs, errorsOnly }
 }
 
 /** Measures what users would pick instead, the same way (everything each entry exports). */
@@ -104,10 +106,11 @@ export async function coreBreakdown() {
 }
 
 async function main() {
-  const { core, react, errorsOnly } = await measureOurs()
+  const { core, react, tabs, errorsOnly } = await measureOurs()
   const rows = [
     ['typed-sse (core)', core, BUDGETS.core],
     ['typed-sse/react (on top of the core)', react, BUDGETS.react],
+    ['typed-sse/tabs (on top of the core)', tabs, BUDGETS.tabs],
   ]
   if (process.argv.includes('--json')) {
     const strip = ({ min, gzip, brotli }) => ({ min, gzip, brotli })
@@ -115,6 +118,7 @@ async function main() {
       JSON.stringify({
         core: strip(core),
         react: strip(react),
+        tabs: strip(tabs),
         errorsOnly: strip(errorsOnly),
         budgets: BUDGETS,
       }),

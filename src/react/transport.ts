@@ -28,16 +28,16 @@ export function standIn<F extends AnyFunction>(initial: F): StandIn<F> {
 }
 
 /**
- * What decides whether a render needs another connection, as `useMemo` dependencies: the URL and the
- * transport options, with strings (URL, method, string bodies, static headers) compared by value and
- * other bodies by identity. The first entry is the URL, `null` when disconnected; the list's length never
+ * What decides whether a render needs another connection, as `useMemo` dependencies: the URL, the
+ * transport options and `share`, with strings (URL, method, string bodies, static headers) compared by
+ * value and other bodies and share strategies by identity (`tabs.key(k)` is the same for the same key). The first entry is the URL, `null` when disconnected; the list's length never
  * changes, as React wants of dependencies.
  */
 export function connectionDependencies<E extends EventMap>(
   url: string | URL | null,
   options: UseEventStreamOptions<E>,
 ): [url: string | null, ...transport: unknown[]] {
-  const { method = 'GET', body, credentials, headers, fetch } = options
+  const { method = 'GET', body, credentials, headers, fetch, share } = options
   const headersKey =
     typeof headers === 'function'
       ? 'function'
@@ -45,5 +45,5 @@ export function connectionDependencies<E extends EventMap>(
         headers && JSON.stringify([...new Headers(headers)])
   const bodyKey = body instanceof URLSearchParams ? `params:${body}` : body
   const target = url === null || options.enabled === false ? null : String(url)
-  return [target, method.toUpperCase(), credentials, bodyKey, headersKey, Boolean(fetch)]
+  return [target, method.toUpperCase(), credentials, bodyKey, headersKey, Boolean(fetch), share]
 }

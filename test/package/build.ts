@@ -15,6 +15,8 @@ const builtFiles = [
   'react.cjs',
   'testing.js',
   'testing.cjs',
+  'tabs.js',
+  'tabs.cjs',
 ]
 
 /**

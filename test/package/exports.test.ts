@@ -10,7 +10,7 @@ interface SmokeResult {
   format: 'esm' | 'cjs'
   version?: string
   resolved?: string
-  exports: { core: string[]; react: string[]; testing: string[] }
+  exports: { core: string[]; react: string[]; testing: string[]; tabs: string[] }
   event: { type: string; id: string; raw: string; data: unknown; status: string }
   crossFormatGuard?: boolean
   sameClass?: boolean
@@ -29,6 +29,7 @@ async function smoke(file: string): Promise<SmokeResult> {
 const CONTRACT = {
   core: ['EventStreamError', 'createEventStream', 'isEventStreamError', 'shareEventStream', 'subscribe'],
   react: ['useEventStream'],
+  tabs: ['tabs'],
 }
 /** Internals that must stay private. */
 const INTERNAL = [
@@ -48,9 +49,10 @@ describe('the built package in Node', () => {
     ;[esm, cjs] = await Promise.all([smoke('smoke.mjs'), smoke('smoke.cjs')])
   }, 150_000)
 
-  it('exports the public API from `typed-sse` and `typed-sse/react`, and nothing internal', () => {
+  it('exports the public API from `typed-sse`, `typed-sse/react` and `typed-sse/tabs`, and nothing internal', () => {
     expect(esm.exports.core).toEqual(expect.arrayContaining(CONTRACT.core))
     expect(esm.exports.react).toEqual(expect.arrayContaining(CONTRACT.react))
+    expect(esm.exports.tabs).toEqual(CONTRACT.tabs)
     expect(esm.exports.testing.length).toBeGreaterThan(0)
     for (const name of INTERNAL) expect(esm.exports.core).not.toContain(name)
   })
