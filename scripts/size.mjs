@@ -13,11 +13,11 @@ import { build } from 'esbuild'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
-// The goal is 3 KB (core) and 1 KB (react on top); the code is at 4.95 KB and 1.20 KB today (see issue 8
-// and `--why`; the parser's fast path for data/event/id lines costs about 0.1 KB). The budgets hold today's
-// sizes with a little headroom, so that growth fails CI; lower them as the code shrinks.
+// The budgets hold today's sizes with a little headroom, so that growth fails CI; lower them as the code
+// shrinks (`--why` lists what each module adds). The core was 4.96 KB before the hardening (validated
+// requests, odd responses, redacted messages, the flapping-server rule) and the `share` seam: 6.4 KB.
 export const BUDGETS = {
-  core: 5.1 * 1024, // `typed-sse`, everything it exports
+  core: 6.6 * 1024, // `typed-sse`, everything it exports
   react: 1.25 * 1024, // `typed-sse/react` on top of the core (the core and react external)
   tabs: 1.5 * 1024, // `typed-sse/tabs` on top of the core (the core external)
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createEventStreamDecoder, createParser } from '../src/core/parse'
+import { createParser } from '../src/core/parse'
+import { createUtf8Decoder } from '../src/core/utf8'
 import {
   decodeByteByByte,
   decodeChunks,
@@ -105,21 +106,28 @@ describe('line ends across chunks', () => {
   })
 })
 
-describe('createEventStreamDecoder', () => {
+describe('createUtf8Decoder', () => {
   it('strips a BOM split across chunks', () => {
-    const decode = createEventStreamDecoder()
+    const decode = createUtf8Decoder()
     const text = [[0xef], [0xbb], [0xbf, 0x61]].map((part) => decode(Uint8Array.from(part))).join('')
     expect(text).toBe('a')
   })
 
+  it('strips only the first BOM, also when empty chunks come between its bytes (Node 24 stripped two)', () => {
+    const decode = createUtf8Decoder()
+    const parts = [[0xef], [], [0xbb, 0xbf], [], [0xef, 0xbb, 0xbf, 0x61]]
+    const text = parts.map((part) => decode(Uint8Array.from(part))).join('')
+    expect(text).toBe('\ufeffa')
+  })
+
   it('strips the BOM of each new decoder', () => {
     const bom = Uint8Array.from([0xef, 0xbb, 0xbf, 0x61])
-    expect(createEventStreamDecoder()(bom)).toBe('a')
-    expect(createEventStreamDecoder()(bom)).toBe('a')
+    expect(createUtf8Decoder()(bom)).toBe('a')
+    expect(createUtf8Decoder()(bom)).toBe('a')
   })
 
   it('keeps a character split across chunks whole', () => {
-    const decode = createEventStreamDecoder()
+    const decode = createUtf8Decoder()
     const bytes = new TextEncoder().encode('😀')
     expect([decode(bytes.subarray(0, 1)), decode(bytes.subarray(1, 3)), decode(bytes.subarray(3))]).toEqual([
       '',
@@ -162,18 +170,20 @@ describe('reset', () => {
     expect(parser.lastEventId).toBe('resume')
   })
 
-  it('ends a too-large event without reporting it', () => {
+  it('reports a too-large event once, as soon as it passes the limit, even if the stream is reset before its end', () => {
     const events: string[] = []
     const tooLarge: string[] = []
     const parser = createParser(
       { onEvent: (_type, data) => events.push(data), onTooLarge: (type) => tooLarge.push(type) },
       { maxEventSize: 50 },
     )
+    parser.feed('event: big\n')
     parser.feed(`data: ${'x'.repeat(100)}`)
+    expect(tooLarge).toEqual(['big'])
     parser.reset()
     parser.feed('data: ok\n\n')
     expect(events).toEqual(['ok'])
-    expect(tooLarge).toEqual([])
+    expect(tooLarge).toEqual(['big'])
   })
 })
 
@@ -229,9 +239,16 @@ describe('maxEventSize', () => {
     expect(outcome.tooLarge).toEqual([])
   })
 
-  it('counts the field name of the line being read toward the limit', () => {
-    const outcome = parseChunks([`data: ${'z'.repeat(495)}\n\n`], { maxEventSize: 500 })
-    expect(outcome.events).toEqual([])
+  it('counts the data as `raw` has it, not the field name: exactly the limit passes, one more fails', () => {
+    const atLimit = parseChunks([`data: ${'z'.repeat(500)}\n\n`], { maxEventSize: 500 })
+    expect(atLimit.events.map(([, data]) => data.length)).toEqual([500])
+    const over = parseChunks([`data: ${'z'.repeat(250)}\ndata: ${'z'.repeat(250)}\n\n`], { maxEventSize: 500 })
+    expect(over.events).toEqual([]) // 250 + LF + 250 = 501
+    expect(over.tooLarge.map(([type]) => type)).toEqual(['message'])
+  })
+
+  it('counts any other line by its whole length, so that an endless line of any field is caught', () => {
+    const outcome = parseChunks([`event: ${'e'.repeat(600)}`], { maxEventSize: 500 })
     expect(outcome.tooLarge.map(([type]) => type)).toEqual(['message'])
   })
 

@@ -1,8 +1,14 @@
 import { assertNumber } from './assert'
 import { EventStreamError, reasonOf } from './errors'
-import { createEventStreamDecoder, createParser } from './parse'
-import { backoffDelay, isRetryableByDefault, normalizeRetryOptions, parseRetryAfter } from './retry'
+import { createParser } from './parse'
+import { createRequestBuilder } from './request'
+import { classifyResponse, discard } from './response'
+import { normalizeRetryOptions, retryDelay, shouldRetry } from './retry'
+import { createStateStore, type StateFields } from './state'
+import { after, afterDelayOrOnline, type Cancel, watchIdle } from './timers'
 import type { ConnectionOptions, StreamState } from './types'
+import { redactUrl, resolveUrl, scrub, secretsOf } from './url'
+import { createUtf8Decoder } from './utf8'
 
 /** What a consumer of a connection hears: raw events, errors, state changes and the end. */
 export interface ConnectionListener {
@@ -32,106 +38,49 @@ export interface Connection {
 /** The default `maxEventSize`: 4 MiB of text. */
 export const DEFAULT_MAX_EVENT_SIZE = 4 * 1024 * 1024
 
-/** Timers fire at once beyond 2^31 - 1 ms (~24.8 days): longer waits (a huge Retry-After) are capped to it. */
-const MAX_TIMER_DELAY = 2 ** 31 - 1
-
-/** Resolves `url` against the page's location (in browsers) and rejects what fetch could never request. */
-export function resolveUrl(url: string | URL): string {
-  const base = (globalThis as { location?: { href?: string } }).location?.href
-  try {
-    return new URL(url, base).href
-  } catch {
-    throw new TypeError(
-      `typed-sse: invalid URL ${JSON.stringify(String(url))}${base ? '' : ' (outside a browser, pass an absolute URL)'}`,
-    )
-  }
+/** One request and the reading of its response. Whatever arrives for an attempt that is no longer active is ignored. */
+interface Attempt {
+  active: boolean
+  controller: AbortController
+  /** What to stop when the attempt ends: its timers and its body reader. */
+  stops: Cancel[]
 }
 
-/** Opens a connection at once; it runs until `close()`. */
+/**
+ * Opens a connection at once; it runs until `close()`. Each attempt goes: build the request (headers,
+ * `Last-Event-ID`) → fetch → classify the response (`classifyResponse`: open, done, or failed) → read and
+ * parse the body → end, and then the retry policy (`retry.ts`) decides between waiting for the next attempt
+ * and closing. No attempt ever rejects: anything thrown in it becomes an `EventStreamError`.
+ */
 export function createConnection(url: string | URL, options: ConnectionOptions = {}): Connection {
   const href = resolveUrl(url)
-  const {
-    method = 'GET',
-    body,
-    credentials,
-    headers,
-    idleTimeout,
-    maxEventSize = DEFAULT_MAX_EVENT_SIZE,
-  } = options
+  const request = createRequestBuilder(href, options)
   const policy = normalizeRetryOptions(options.retry)
+  const { idleTimeout, maxEventSize = DEFAULT_MAX_EVENT_SIZE } = options
   if (idleTimeout !== undefined) assertNumber('idleTimeout', idleTimeout, 0, true)
   assertNumber('maxEventSize', maxEventSize, 0, true)
+  /** How messages name the request: method and URL without query values. */
+  const where = `${options.method ?? 'GET'} ${redactUrl(href)}`
+  const urlSecrets = secretsOf(href)
 
   const listeners = new Set<ConnectionListener>()
-  /** The live state. Changes go through `setState` (or set `lastEventId` and drop the snapshot). */
-  const fields: StateFields = {
+  const store = createStateStore({
     status: 'connecting',
     lastEventId: options.lastEventId ?? '',
     attempt: 0,
     error: undefined,
     retryDelay: undefined,
-  }
-  /**
-   * The immutable copy of `fields` that `state` hands out, built lazily: a new last event ID (hot, one
-   * per event) only makes a new snapshot when someone reads `state`. `undefined` after a change.
-   */
-  let snapshot: StreamState | undefined
+  })
+  const { fields } = store
   let closedForGood = false
-  /** Bumped whenever an attempt ends, so that late results of an old attempt are ignored. */
-  let generation = 0
-  let controller: AbortController | undefined
-  let retryTimer: ReturnType<typeof setTimeout> | undefined
-  let idleTimer: ReturnType<typeof setTimeout> | undefined
-  let lastActivity = 0
-  let stopWaitingForOnline: (() => void) | undefined
+  let current: Attempt | undefined
+  /** The wait for the next attempt. */
+  let waiting: Cancel | undefined
   /** The server's `retry:` value, which replaces `initialDelay`. */
-  let serverRetryDelay: number | undefined
-  /** The generation whose body the parser is reading; events of an ended attempt are dropped. */
-  let readingGeneration = -1
+  let serverRetry: number | undefined
 
-  const parser = createParser(
-    {
-      onEvent(type, data, id) {
-        if (readingGeneration !== generation) return
-        if (fields.attempt !== 0) setState({ attempt: 0 })
-        for (const listener of listeners) listener.event(type, data, id)
-      },
-      onLastEventId(id) {
-        if (readingGeneration !== generation) return
-        fields.lastEventId = id
-        snapshot = undefined
-        for (const listener of listeners) listener.state()
-      },
-      onRetry(delay) {
-        serverRetryDelay = delay
-      },
-      onTooLarge(type, preview) {
-        if (readingGeneration !== generation) return
-        report(
-          new EventStreamError(
-            'too-large',
-            `Dropped a "${type}" event from ${href}: larger than maxEventSize (${maxEventSize} characters)`,
-            { event: { type, raw: preview } },
-          ),
-        )
-      },
-    },
-    { lastEventId: fields.lastEventId, maxEventSize },
-  )
-
-  /** The current snapshot: the same object until something changed. */
-  function currentState(): StreamState {
-    snapshot ??= buildState(fields)
-    return snapshot
-  }
-
-  /** Applies `patch` (a key present with `undefined` clears that field); listeners hear only real changes. */
-  function setState(patch: StatePatch): void {
-    const keys = Object.keys(patch) as (keyof StatePatch)[]
-    if (keys.every((key) => fields[key] === patch[key])) return
-    Object.assign(fields, patch)
-    snapshot = undefined
-    for (const listener of listeners) listener.state()
+  function setState(patch: Partial<StateFields>): void {
+    if (store.set(patch)) for (const listener of listeners) listener.state()
   }
 
   /** Reports a recoverable error: it becomes `state.error` and goes to every error listener. */
@@ -140,199 +89,181 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
     for (const listener of listeners) listener.error(error)
   }
 
-  /**
-   * Ends the current attempt: aborts its request and clears its timers. (Each of these is harmless to
-   * repeat, so the handles are simply replaced by the next attempt.)
-   */
-  function stopAttempt(): void {
-    generation++
-    controller?.abort()
-    clearTimeout(retryTimer)
-    clearTimeout(idleTimer)
-    stopWaitingForOnline?.()
+  function startAttempt(): void {
+    const attempt: Attempt = { active: true, controller: new AbortController(), stops: [] }
+    current = attempt
+    void run(attempt)
   }
 
-  async function connect(): Promise<void> {
-    const attemptGeneration = generation
-    const request = new AbortController()
-    controller = request
-    watchIdle(attemptGeneration)
+  async function run(attempt: Attempt): Promise<void> {
+    let secrets = urlSecrets
+    const fail = (what: string, cause: unknown) => {
+      if (!attempt.active) return
+      const error =
+        cause instanceof EventStreamError
+          ? cause
+          : new EventStreamError('network', `${where}: ${what} (${scrub(reasonOf(cause), secrets)})`, {
+              cause,
+              url: href,
+            })
+      end(attempt, error)
+    }
+    const watchdog =
+      idleTimeout === undefined
+        ? undefined
+        : watchIdle(idleTimeout, () =>
+            end(
+              attempt,
+              new EventStreamError('idle-timeout', `${where}: no data for ${idleTimeout} ms: reconnecting`, {
+                url: href,
+              }),
+            ),
+          )
+    if (watchdog) attempt.stops.push(watchdog.cancel)
 
-    let response: Response
+    let response: unknown
     try {
-      const init: RequestInit = {
-        method,
-        headers: await requestHeaders(),
-        cache: 'no-store',
-        signal: request.signal,
-      }
-      if (body !== undefined) init.body = body
-      if (credentials !== undefined) init.credentials = credentials
-      if (attemptGeneration !== generation) return
-      response = await (options.fetch ?? globalThis.fetch)(href, init)
+      const built = await request.build(fields.lastEventId, attempt.controller.signal)
+      if (!attempt.active) return
+      secrets = built.secrets
+      response = await (options.fetch ?? globalThis.fetch)(href, built.init)
     } catch (cause) {
-      if (attemptGeneration === generation) fail(networkError(cause))
+      fail('request failed', cause)
       return
     }
-    if (attemptGeneration !== generation) {
+    if (!attempt.active) {
       discard(response)
       return
     }
-    if (response.status === 204) {
-      discard(response)
-      stopAttempt()
-      finish()
-      return
-    }
-    if (!response.ok) {
-      discard(response)
-      const retryAfter =
-        response.status === 429 || response.status === 503
-          ? parseRetryAfter(response.headers.get('retry-after'))
-          : undefined
-      const statusText = response.statusText ? ` ${response.statusText}` : ''
-      fail(
-        new EventStreamError('http', `${method} ${href} failed with HTTP ${response.status}${statusText}`, {
-          status: response.status,
-        }),
-        retryAfter,
-      )
-      return
-    }
-    const contentType = response.headers.get('content-type')
-    if (!isEventStream(contentType)) {
-      discard(response)
-      fail(
-        new EventStreamError(
-          'content-type',
-          `${method} ${href} answered with content type ${JSON.stringify(contentType ?? '')} instead of text/event-stream: check the URL and the server's response headers`,
-        ),
-      )
+    let body: ReadableStream<Uint8Array | string>
+    try {
+      const outcome = classifyResponse(response, where, href)
+      if (outcome.kind !== 'open') {
+        discard(response)
+        if (outcome.kind === 'done') finish(attempt)
+        else end(attempt, outcome.error, outcome.retryAfter)
+        return
+      }
+      body = outcome.body
+    } catch (cause) {
+      fail('unreadable response', cause) // a response whose getters throw
       return
     }
     setState({ status: 'open', error: undefined, retryDelay: undefined })
-    if (attemptGeneration !== generation) {
+    if (!attempt.active) {
       discard(response) // a state listener closed or reconnected as the stream opened
       return
     }
-    await read(response, attemptGeneration, request.signal)
-  }
-
-  async function read(response: Response, attemptGeneration: number, signal: AbortSignal): Promise<void> {
-    parser.reset()
-    readingGeneration = attemptGeneration
-    const decode = createEventStreamDecoder()
-    const reader = response.body?.getReader()
-    // Ending the attempt cancels the body itself, also when a custom `fetch` ignores the abort signal.
-    signal.addEventListener('abort', () => reader?.cancel().catch(() => {}), { once: true })
+    if (policy && fields.attempt !== 0)
+      attempt.stops.push(after(policy.resetAfter, () => setState({ attempt: 0 })))
     try {
-      while (reader) {
-        const { done, value } = await reader.read()
-        if (attemptGeneration !== generation) return
-        if (done) break
-        lastActivity = Date.now()
-        parser.feed(decode(value))
-        if (attemptGeneration !== generation) return
-      }
+      await read(attempt, body, watchdog?.touch)
     } catch (cause) {
-      if (attemptGeneration === generation) fail(networkError(cause, 'connection lost'))
+      fail('connection lost', cause)
       return
     }
-    stopAttempt()
-    retryOrClose(undefined)
+    if (attempt.active) end(attempt, undefined)
   }
 
-  async function requestHeaders(): Promise<Headers> {
-    const init = typeof headers === 'function' ? await headers() : headers
-    const result = new Headers(init)
-    result.set('accept', 'text/event-stream')
-    if (fields.lastEventId !== '') result.set('last-event-id', fields.lastEventId)
-    else result.delete('last-event-id')
-    return result
+  /** Reads and parses `body` until it ends or the attempt does; each attempt has a parser of its own. */
+  async function read(
+    attempt: Attempt,
+    body: ReadableStream<Uint8Array | string>,
+    touch: (() => void) | undefined,
+  ): Promise<void> {
+    const reader = body.getReader()
+    // Ending the attempt cancels the body itself, also when a custom `fetch` ignores the abort signal.
+    attempt.stops.push(() => {
+      try {
+        reader.cancel().catch(() => {})
+      } catch {
+        // a reader whose cancel() throws has nothing left to release
+      }
+    })
+    const decode = createUtf8Decoder()
+    const parser = createParser(
+      {
+        onEvent(type, data, id) {
+          if (attempt.active) for (const listener of listeners) listener.event(type, data, id)
+        },
+        onLastEventId(id) {
+          if (!attempt.active) return
+          store.setLastEventId(id)
+          for (const listener of listeners) listener.state()
+        },
+        onRetry(delay) {
+          serverRetry = delay
+        },
+        onTooLarge(type, preview) {
+          if (!attempt.active) return
+          const message = `${where}: dropped a "${type}" event larger than maxEventSize (${maxEventSize} characters)`
+          report(new EventStreamError('too-large', message, { event: { type, raw: preview }, url: href }))
+        },
+      },
+      { lastEventId: fields.lastEventId, maxEventSize },
+    )
+    while (true) {
+      const { done, value } = await reader.read()
+      if (!attempt.active || done) return
+      touch?.()
+      // Some fetch polyfills hand out text rather than bytes.
+      parser.feed(typeof value === 'string' ? value : decode(value))
+    }
   }
 
-  function networkError(cause: unknown, what = 'request failed'): EventStreamError {
-    return new EventStreamError('network', `${method} ${href}: ${what} (${reasonOf(cause)})`, { cause })
+  function stop(attempt: Attempt): void {
+    attempt.active = false
+    attempt.controller.abort()
+    for (const cancel of attempt.stops) cancel()
+    if (current === attempt) current = undefined
   }
 
-  /** An attempt failed with `error`: retry it or, when the policy says no, close with it. */
-  function fail(error: EventStreamError, retryAfter?: number): void {
-    stopAttempt()
-    retryOrClose(error, retryAfter)
-  }
-
-  /** After an attempt ended (`error` undefined: the server ended the body), schedules the next or closes. */
-  function retryOrClose(error: EventStreamError | undefined, retryAfter?: number): void {
-    const attempt = fields.attempt + 1
-    const retrying = shouldRetry(error, attempt)
-    // At least 1 ms, so that consecutive failures still grow the delay after `retry: 0` (no tight loop).
-    const base = Math.max(1, serverRetryDelay ?? (policy ? policy.initialDelay : 0))
-    const delay =
-      retrying && policy ? Math.max(retryAfter ?? 0, backoffDelay(policy, attempt - 1, base)) : undefined
+  /**
+   * Ends `attempt`, failed with `error` (`undefined`: the server ended the body), and either waits for the
+   * next attempt or closes, as the retry policy says. A connection that ended before `resetAfter` counts as
+   * a failed attempt too, so that a flapping server backs off like a failing one.
+   */
+  function end(attempt: Attempt, error: EventStreamError | undefined, retryAfter?: number): void {
+    stop(attempt)
+    const count = fields.attempt + 1
+    const retrying = !closedForGood && shouldRetry(policy, error, count)
+    const delay = retrying && policy ? retryDelay(policy, count, serverRetry, retryAfter) : undefined
     setState({
-      status: retrying ? 'reconnecting' : 'closed',
-      attempt,
+      status: delay === undefined ? 'closed' : 'reconnecting',
+      attempt: count,
       retryDelay: delay,
       ...(error && { error }),
     })
-    const current = generation
     if (error) for (const listener of listeners) listener.error(error)
-    if (current !== generation || closedForGood) return // an error listener called reconnect() or close()
+    if (closedForGood || current !== undefined) return // a listener called close() or reconnect()
     if (delay === undefined) for (const listener of listeners) listener.closed(error)
-    else scheduleAttempt(delay)
+    else
+      waiting = afterDelayOrOnline(delay, () => {
+        waiting = undefined
+        startAttempt()
+      })
   }
 
-  function shouldRetry(error: EventStreamError | undefined, attempt: number): boolean {
-    if (policy === false || closedForGood || attempt > policy.maxAttempts) return false
-    if (error === undefined) return true
-    if (!policy.shouldRetry) return isRetryableByDefault(error)
-    try {
-      return policy.shouldRetry(error, attempt)
-    } catch {
-      return false
-    }
-  }
-
-  /** Waits `delay` ms, or while the browser is offline, for its `online` event. */
-  function scheduleAttempt(delay: number): void {
-    const scope = globalThis as { navigator?: { onLine?: boolean } } & Partial<EventTarget>
-    if (scope.navigator?.onLine === false && typeof scope.addEventListener === 'function') {
-      const onOnline = () => void connect()
-      scope.addEventListener('online', onOnline, { once: true })
-      stopWaitingForOnline = () => scope.removeEventListener?.('online', onOnline)
-      return
-    }
-    retryTimer = setTimeout(() => void connect(), Math.min(delay, MAX_TIMER_DELAY))
-  }
-
-  /** Aborts the attempt when no bytes arrive for `idleTimeout` ms (one timer, re-armed lazily). */
-  function watchIdle(attemptGeneration: number): void {
-    if (idleTimeout === undefined) return
-    lastActivity = Date.now()
-    const check = () => {
-      if (attemptGeneration !== generation) return
-      const idle = Date.now() - lastActivity
-      if (idle < idleTimeout) {
-        idleTimer = setTimeout(check, Math.min(idleTimeout - idle, MAX_TIMER_DELAY))
-        return
-      }
-      fail(new EventStreamError('idle-timeout', `No data from ${href} for ${idleTimeout} ms: reconnecting`))
-    }
-    idleTimer = setTimeout(check, Math.min(idleTimeout, MAX_TIMER_DELAY))
-  }
-
-  /** Closes without error (a 204 or `close()`). */
-  function finish(): void {
+  /** Closes without an error: a 204 (`attempt` set), or `close()`. */
+  function finish(attempt?: Attempt): void {
+    if (attempt) stop(attempt)
     setState({ status: 'closed', retryDelay: undefined })
     for (const listener of listeners) listener.closed(undefined)
   }
 
-  void connect()
+  /** Stops whatever runs now: the attempt in progress or the wait for the next one. */
+  function stopAll(): void {
+    if (current) stop(current)
+    waiting?.()
+    waiting = undefined
+  }
+
+  startAttempt()
 
   return {
     url: href,
     get state() {
-      return currentState()
+      return store.snapshot()
     },
     get status() {
       return fields.status
@@ -343,47 +274,16 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
     },
     reconnect() {
       if (closedForGood) return
-      stopAttempt()
+      stopAll()
       setState({ status: 'connecting', attempt: 0, retryDelay: undefined })
-      void connect()
+      if (!closedForGood && current === undefined) startAttempt() // unless a state listener did either
     },
     close() {
       if (closedForGood) return
       closedForGood = true
-      stopAttempt()
+      stopAll()
       finish()
       listeners.clear()
     },
   }
-}
-
-/** Whether a Content-Type header names `text/event-stream` (parameters such as charset allowed). */
-function isEventStream(contentType: string | null): boolean {
-  return /^\s*text\/event-stream\s*(;|$)/i.test(contentType ?? '')
-}
-
-/** Releases a response we will not read. */
-function discard(response: Response): void {
-  response.body?.cancel().catch(() => {})
-}
-
-/** The fields of a state, where `undefined` means an optional field is absent. */
-interface StateFields {
-  status: StreamState['status']
-  lastEventId: string
-  attempt: number
-  error: EventStreamError | undefined
-  retryDelay: number | undefined
-}
-
-/** A change of state (the last event ID changes apart, see `onLastEventId`). */
-type StatePatch = Partial<Omit<StateFields, 'lastEventId'>>
-
-/** A snapshot without `undefined` optional fields, built field by field (cheaper than a spread copy). */
-function buildState(fields: Readonly<StateFields>): StreamState {
-  const { status, lastEventId, attempt, error, retryDelay } = fields
-  const state: StreamState = { status, lastEventId, attempt }
-  if (error !== undefined) state.error = error
-  if (retryDelay !== undefined) state.retryDelay = retryDelay
-  return state
 }

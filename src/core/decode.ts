@@ -1,3 +1,4 @@
+import { invalidOption } from './assert'
 import { EventStreamError } from './errors'
 import { isStandardSchema, type StandardSchemaV1 } from './standardSchema'
 import type { DecodeOption, EventMap } from './types'
@@ -19,9 +20,7 @@ export function createDecoder<E extends EventMap>(option: DecodeOption<E> | unde
   if (option === 'text') return (_type, raw) => raw
   if (typeof option === 'function') return (type, raw) => callDecoder(type, raw, () => option(raw, type))
   if (typeof option !== 'object' || option === null) {
-    throw new TypeError(
-      `typed-sse: \`decode\` must be 'json', 'text', a function or a map of event type → decoder, got ${String(option)}`,
-    )
+    invalidOption('decode', "'json', 'text', a function or a map of event type → decoder", option)
   }
   const decoders = new Map<string, Decoder>()
   for (const [type, entry] of Object.entries(option)) {
@@ -30,7 +29,7 @@ export function createDecoder<E extends EventMap>(option: DecodeOption<E> | unde
     else if (typeof entry === 'function')
       decoders.set(type, (t, raw) => callDecoder(t, raw, () => entry(raw)))
     else if (entry !== undefined) {
-      throw new TypeError(`typed-sse: \`decode.${type}\` must be a function or a Standard Schema`)
+      invalidOption(`decode.${type}`, 'a function or a Standard Schema', entry)
     }
   }
   return (type, raw) => {

@@ -8,6 +8,8 @@
  * - `too-large`: an event exceeded `maxEventSize` (event dropped, stream goes on).
  * - `idle-timeout`: no bytes arrived for `idleTimeout` ms (retried).
  * - `handler`: one of your handlers threw (reported, the other handlers and the stream go on).
+ * - `headers`: the `headers` function threw, rejected or returned something that is not valid headers
+ *   (retried unless `shouldRetry` says otherwise).
  * @public
  */
 export type EventStreamErrorCode =
@@ -18,6 +20,7 @@ export type EventStreamErrorCode =
   | 'too-large'
   | 'idle-timeout'
   | 'handler'
+  | 'headers'
 
 /** Details attached to an {@link EventStreamError}. @public */
 export interface EventStreamErrorDetails {
@@ -27,6 +30,8 @@ export interface EventStreamErrorDetails {
   event?: { type: string; raw: string }
   /** The underlying error: a thrown value, a `TypeError` from fetch, Standard Schema issues. */
   cause?: unknown
+  /** The full URL of the request, for errors of a request or response. */
+  url?: string
 }
 
 /**
@@ -44,12 +49,19 @@ export class EventStreamError extends Error {
   readonly event?: { type: string; raw: string }
   /** The underlying error (fetch's TypeError, a thrown value, Standard Schema issues). */
   declare readonly cause?: unknown
+  /**
+   * The full URL of the request, query included, for errors of a request or response. The message shows it
+   * with query values redacted; this property is not enumerable, so that logging or serialising the error
+   * does not copy a token from the query.
+   */
+  declare readonly url?: string
 
   constructor(code: EventStreamErrorCode, message: string, details: EventStreamErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause })
     this.code = code
     if (details.status !== undefined) this.status = details.status
     if (details.event !== undefined) this.event = details.event
+    if (details.url !== undefined) Object.defineProperty(this, 'url', { value: details.url })
   }
 }
 
@@ -64,4 +76,11 @@ export function isEventStreamError(value: unknown): value is EventStreamError {
 /** What a thrown value says, for error messages that quote it: an `Error`'s message, else the value as text. */
 export function reasonOf(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause)
+}
+
+/** What kind of value `value` is, for messages: `null`, `undefined`, `a string`, `an object`… */
+export function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value)
+  const type = typeof value
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`
 }

@@ -4,8 +4,17 @@ export interface IteratorSink<T> {
   end(error?: unknown): void
 }
 
+interface Waiter<T> {
+  resolve(result: IteratorResult<T>): void
+  reject(error: unknown): void
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true })
+
 /**
- * An async iterator over pushed values that buffers what arrives between `next()` calls.
+ * An async iterator over pushed values that buffers what arrives between `next()` calls and queues
+ * `next()` calls made before a value arrives (`Promise.all`, read-ahead), serving both in order.
+ * After the end, the fatal error (if any) rejects one `next()`; every other one completes.
  * `onReturn` runs when the loop is left early (`break`, `return`, a throw in the loop body).
  */
 export function createPushIterator<T>(onReturn: () => void): {
@@ -16,33 +25,35 @@ export function createPushIterator<T>(onReturn: () => void): {
   let head = 0
   let ended = false
   let failure: { error: unknown } | undefined
-  let waiting: { resolve(result: IteratorResult<T>): void; reject(error: unknown): void } | undefined
+  /** `next()` calls waiting for a value; only ever non-empty while the buffer is empty. */
+  const waiters: Waiter<T>[] = []
+
+  /** Settles one `next()` after the end: the fatal error once, then done. */
+  function settle(waiter: Waiter<T>): void {
+    if (failure) {
+      const { error } = failure
+      failure = undefined
+      waiter.reject(error)
+    } else waiter.resolve(DONE)
+  }
+
+  function settleWaiters(): void {
+    for (const waiter of waiters.splice(0)) settle(waiter)
+  }
 
   const sink: IteratorSink<T> = {
     push(value) {
       if (ended) return
-      if (waiting) {
-        const { resolve } = waiting
-        waiting = undefined
-        resolve({ value, done: false })
-      } else buffer.push(value)
+      const waiter = waiters.shift()
+      if (waiter) waiter.resolve({ value, done: false })
+      else buffer.push(value)
     },
     end(error) {
       if (ended) return
       ended = true
       if (error !== undefined) failure = { error }
-      if (waiting && head === buffer.length) settle(waiting)
+      settleWaiters() // waiters exist only when the buffer is empty
     },
-  }
-
-  /** Hands the end (or the fatal error, once) to a waiting `next()`. */
-  function settle(receiver: NonNullable<typeof waiting>): void {
-    waiting = undefined
-    if (failure) {
-      const { error } = failure
-      failure = undefined
-      receiver.reject(error)
-    } else receiver.resolve({ value: undefined, done: true })
   }
 
   const iterator: AsyncIterableIterator<T> = {
@@ -56,17 +67,20 @@ export function createPushIterator<T>(onReturn: () => void): {
         return Promise.resolve({ value, done: false })
       }
       return new Promise((resolve, reject) => {
-        waiting = { resolve, reject }
-        if (ended) settle(waiting)
+        const waiter = { resolve, reject }
+        if (ended) settle(waiter)
+        else waiters.push(waiter)
       })
     },
     return() {
       const wasEnded = ended
       ended = true
+      failure = undefined
       buffer = []
       head = 0
+      settleWaiters()
       if (!wasEnded) onReturn()
-      return Promise.resolve({ value: undefined, done: true })
+      return Promise.resolve(DONE)
     },
     [Symbol.asyncIterator]() {
       return iterator

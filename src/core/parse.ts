@@ -2,7 +2,7 @@
  * An incremental `text/event-stream` parser, exactly the WHATWG HTML "interpret an event stream"
  * algorithm: https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  *
- * Pure: no I/O, no timers. It takes decoded text in chunks of any size (see `createEventStreamDecoder`
+ * Pure: no I/O, no timers. It takes decoded text in chunks of any size (see `createUtf8Decoder`
  * for bytes) and calls back with plain arguments, so parsing allocates nothing per line beyond the
  * strings an event carries. It scans each chunk once with `indexOf`, so a line split across thousands
  * of chunks stays linear.
@@ -18,7 +18,10 @@ export interface ParserCallbacks {
   onRetry?(delay: number): void
   /** A comment line (`:` first), without the colon. */
   onComment?(text: string): void
-  /** An event grew beyond `maxEventSize`: it is dropped; `preview` holds its first characters. */
+  /**
+   * An event grew beyond `maxEventSize`, reported as soon as it did: it is dropped up to its blank line.
+   * `type` is its type as known so far; `preview` holds the first characters of its data.
+   */
   onTooLarge?(type: string, preview: string): void
 }
 
@@ -26,7 +29,10 @@ export interface ParserCallbacks {
 export interface ParserOptions {
   /** The last event ID a new stream starts from (the resume point). @defaultValue '' */
   lastEventId?: string
-  /** Largest event in characters (data plus the line being read). @defaultValue Infinity */
+  /**
+   * Largest event: characters of its data as `raw` has them (field names and comments do not count), or
+   * of any one line. @defaultValue Infinity
+   */
   maxEventSize?: number
 }
 
@@ -61,9 +67,8 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
   let partialLine = ''
   /** A chunk ended with CR: an LF at the start of the next one belongs to it. */
   let skipLeadingLF = false
-  /** The event being read is over `maxEventSize`: its data is dropped until the blank line. */
+  /** The event being read went over `maxEventSize` (and was reported): its data is dropped until the blank line. */
   let tooLarge = false
-  let tooLargePreview = ''
   /** The line being read made the event too large: drop it up to its end. */
   let skippingLine = false
 
@@ -110,11 +115,14 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
   function takeLine(chunk: string, position: number, lineEnd: number): void {
     if (skippingLine) {
       skippingLine = false
-    } else if (data.length + partialLine.length + lineEnd - position > maxEventSize) {
-      // The same test as for a partial line, so that the outcome does not depend on the chunking.
+      return
+    }
+    // A cheap upper bound first (it counts field names too): only lines near the limit are measured.
+    if (data.length + partialLine.length + lineEnd - position > maxEventSize) {
       const line = partialLine + chunk.slice(position, lineEnd)
       partialLine = ''
-      if (line.charCodeAt(0) !== COLON) markTooLarge(line)
+      if (sizeWith(line) > maxEventSize) markTooLarge(line)
+      else processLine(line, 0, line.length)
     } else if (partialLine === '') {
       processLine(chunk, position, lineEnd)
     } else {
@@ -127,23 +135,39 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
   function appendPartialLine(chunk: string, position: number): void {
     if (skippingLine) return
     partialLine += position === 0 ? chunk : chunk.slice(position)
-    if (data.length + partialLine.length > maxEventSize) {
-      // A comment (padding, heartbeat) belongs to no event: drop the rest of its line, not the event.
-      if (partialLine.charCodeAt(0) !== COLON) markTooLarge(partialLine)
-      partialLine = ''
-      skippingLine = true
-    }
+    if (data.length + partialLine.length <= maxEventSize) return
+    // A comment (padding, heartbeat) belongs to no event: drop the rest of its line quietly. Any other
+    // line is measured as it grows, so that an endless line is reported before its end ever comes.
+    const comment = partialLine.charCodeAt(0) === COLON
+    if (!comment && sizeWith(partialLine) <= maxEventSize) return
+    if (!comment) markTooLarge(partialLine)
+    partialLine = ''
+    skippingLine = true
   }
 
-  /** `line` (perhaps only its start) pushed the event over the limit. */
+  /**
+   * The size that counts against `maxEventSize` with `line` (perhaps only its start) added: for a data
+   * line, the event's data as `raw` would have it (values joined with LF); for any other line, the line
+   * itself, so that an endless line of any kind is caught; a comment or the start of a data line: nothing.
+   */
+  function sizeWith(line: string): number {
+    if (isDataField(line, 0)) return data.length + (hasData ? 1 : 0) + line.length - valueStart(line, 5)
+    if (line.charCodeAt(0) === COLON || 'data:'.startsWith(line)) return data.length
+    return line.length
+  }
+
+  /**
+   * `line` pushed the event over the limit: report it now (the type is the one known so far), then
+   * drop the event's data up to its blank line.
+   */
   function markTooLarge(line: string): void {
     if (!tooLarge) {
+      tooLarge = true
       // Preview the data, as the event's `raw` would be: without the field name of a data line.
-      const value = line.startsWith('data:') ? line.slice(line.charCodeAt(5) === SPACE ? 6 : 5) : undefined
+      const value = isDataField(line, 0) ? line.slice(valueStart(line, 5)) : undefined
       const text = hasData ? (value === undefined ? data : `${data}\n${value}`) : (value ?? line)
-      tooLargePreview = text.slice(0, PREVIEW_LENGTH)
+      if (onTooLarge) onTooLarge(eventType === '' ? 'message' : eventType, text.slice(0, PREVIEW_LENGTH))
     }
-    tooLarge = true
     data = ''
     hasData = false
   }
@@ -199,10 +223,7 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
     const type = eventType === '' ? 'message' : eventType
     eventType = ''
     if (tooLarge) {
-      tooLarge = false
-      const preview = tooLargePreview
-      tooLargePreview = ''
-      if (onTooLarge) onTooLarge(type, preview)
+      tooLarge = false // reported when it tripped
       return
     }
     if (!hasData) return
@@ -220,7 +241,6 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
     partialLine = ''
     skipLeadingLF = false
     tooLarge = false
-    tooLargePreview = ''
     skippingLine = false
   }
 
@@ -237,7 +257,7 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
  * A streaming UTF-8 decoder for response bodies: strips one leading BOM, replaces invalid bytes with
  * U+FFFD and keeps a multi-byte character split across chunks intact.
  */
-export function createEventStreamDecoder(): (bytes: Uint8Array) => string {
+export function createUtf8Decoder(): (bytes: Uint8Array) => string {
   const decoder = new TextDecoder('utf-8')
   const options = { stream: true }
   return (bytes) => decoder.decode(bytes, options)

@@ -1,6 +1,7 @@
-import { type Connection, createConnection, resolveUrl } from './connection'
+import { type Connection, createConnection } from './connection'
 import { createStreamOver } from './stream'
 import type { ConnectionOptions, EventMap, EventStream, EventStreamOptions } from './types'
+import { resolveUrl } from './url'
 
 interface SharedConnection {
   connection: Connection

@@ -2,6 +2,7 @@ import type { Connection } from './connection'
 import { createDecoder, PendingDecode } from './decode'
 import { EventStreamError, reasonOf } from './errors'
 import { createPushIterator, type IteratorSink } from './iterator'
+import { sameState } from './state'
 import type {
   AnyStreamEvent,
   EventMap,
@@ -30,6 +31,8 @@ export function createStreamOver<E extends EventMap>(
   const stateListeners = new Set<() => void>()
   const sinks = new Set<IteratorSink<AnyStreamEvent<E>>>()
   let closed = false
+  /** The fatal error that closed the connection, for loops started after it. */
+  let fatal: EventStreamError | undefined
   /** This consumer's own last error (decode, handler), newer than the connection's. */
   let ownError: EventStreamError | undefined
   let state = connection.state
@@ -41,7 +44,7 @@ export function createStreamOver<E extends EventMap>(
     const base = connection.state
     if (closed) return state
     if (ownError === undefined) return base
-    return state.error === ownError && sameConnectionState(state, base) ? state : { ...base, error: ownError }
+    return state.error === ownError && sameState(state, base, 'error') ? state : { ...base, error: ownError }
   }
 
   function notifyState(): void {
@@ -141,6 +144,7 @@ export function createStreamOver<E extends EventMap>(
     },
     state() {
       const { status } = connection
+      if (status !== 'closed') fatal = undefined
       if (status === 'open' && lastStatus !== 'open') ownError = undefined
       lastStatus = status
       // Without listeners nobody needs the snapshot now: `state` builds it when read (saves one object
@@ -148,6 +152,7 @@ export function createStreamOver<E extends EventMap>(
       if (stateListeners.size > 0) notifyState()
     },
     closed(error) {
+      fatal = error
       for (const sink of sinks) sink.end(error)
       sinks.clear()
     },
@@ -212,20 +217,12 @@ export function createStreamOver<E extends EventMap>(
     close,
     [Symbol.asyncIterator]() {
       const { sink, iterator } = createPushIterator<AnyStreamEvent<E>>(close)
-      if (closed || connection.status === 'closed') sink.end()
+      if (closed) sink.end()
+      else if (connection.status === 'closed') sink.end(fatal)
       else sinks.add(sink)
       return iterator
     },
   }
-}
-
-function sameConnectionState(a: StreamState, b: StreamState): boolean {
-  return (
-    a.status === b.status &&
-    a.lastEventId === b.lastEventId &&
-    a.attempt === b.attempt &&
-    a.retryDelay === b.retryDelay
-  )
 }
 
 function handlerError(cause: unknown, event?: StreamEvent): EventStreamError {

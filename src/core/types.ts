@@ -38,7 +38,7 @@ export interface StreamState {
   lastEventId: string
   /** The last error; cleared when a connection opens. */
   error?: EventStreamError
-  /** Consecutive failed attempts; 0 once a connection delivers an event. */
+  /** Consecutive failed attempts; back to 0 once a connection has stayed open for `retry.resetAfter`. */
   attempt: number
   /** While `reconnecting`: the wait in ms before the next attempt (backoff, jitter, `Retry-After`). */
   retryDelay?: number
@@ -71,11 +71,22 @@ export interface RetryOptions {
   factor?: number
   /** Full jitter: wait a random time between 0 and the computed delay. @defaultValue true */
   jitter?: boolean
-  /** Give up after this many consecutive failed attempts. @defaultValue Infinity */
+  /**
+   * Give up after this many consecutive failed attempts (requests that failed, or connections that ended
+   * before `resetAfter`): `maxAttempts: 3` sends at most 3 requests in a row that fail, then closes.
+   * @defaultValue Infinity
+   */
   maxAttempts?: number
   /**
-   * Decides whether an error is retried (overrides the default: network, idle timeout, 5xx, 408 and 429
-   * retry; other 4xx and wrong content types do not). `attempt` counts consecutive failures, from 1.
+   * The backoff (and `state.attempt`) resets once a connection has stayed open this many ms. A connection
+   * that ends sooner counts as a failed attempt, so that a server that ends every response at once (even
+   * with `retry: 0`) gets a few requests per second at most, not a storm.
+   * @defaultValue 5000
+   */
+  resetAfter?: number
+  /**
+   * Decides whether an error is retried (overrides the default: network, idle timeout, `headers`, 5xx, 408
+   * and 429 retry; other 4xx and wrong content types do not). `attempt` counts consecutive failures, from 1.
    */
   shouldRetry?: (error: EventStreamError, attempt: number) => boolean
 }
@@ -97,11 +108,24 @@ export interface ConnectionOptions {
   credentials?: RequestCredentials
   /** Extra request headers; `Accept` and `Last-Event-ID` are set by the client. */
   headers?: HeadersOption
+  /**
+   * What fetch does with a redirect. `'follow'` (the default, as `EventSource` does) sends the request's
+   * headers on to the new URL, also to another origin (fetch drops only `Authorization` and cookies there):
+   * with secrets in custom headers, pass `'error'` to refuse redirects. `'manual'` reports a redirect as an
+   * `http` error.
+   * @defaultValue 'follow'
+   */
+  redirect?: RequestRedirect
   /** The transport, for tests or custom agents. @defaultValue globalThis.fetch */
   fetch?: typeof fetch
   /** Reconnect when no bytes (comments and heartbeats count) arrive for this many ms. Off by default. */
   idleTimeout?: number
-  /** Largest event in characters of decoded text; larger ones are dropped with a `too-large` error. @defaultValue 4 MiB */
+  /**
+   * Largest event, in characters of its data as `raw` has them (the values of its `data` lines joined
+   * with LF; field names and comments do not count). An event that grows past it is dropped with a
+   * `too-large` error as soon as it does, also while its line is still arriving; the stream goes on with
+   * the next event. @defaultValue 4 MiB (4,194,304 characters)
+   */
   maxEventSize?: number
 }
 

@@ -131,10 +131,12 @@ export function createStore<E extends EventMap>(
     const keep = historySize() || 1
     if (pending.length >= 2 * keep) pending.splice(0, pending.length - keep)
     cancelFrame ??= scheduleFrame(flush)
-    const handler = latest.current.on?.[event.type] as
-      | ((data: unknown, event: AnyStreamEvent<E>) => void)
-      | undefined
-    handler?.(event.data, event)
+    // Own handlers only: an event named `toString` or `__proto__` must not call Object.prototype members.
+    const { on } = latest.current
+    if (on && Object.hasOwn(on, event.type)) {
+      const handler = on[event.type] as ((data: unknown, event: AnyStreamEvent<E>) => void) | undefined
+      handler?.(event.data, event)
+    }
   }
 
   /** Moves pending events and the stream's state into a new snapshot, if anything changed. */

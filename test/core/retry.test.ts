@@ -49,6 +49,7 @@ describe('retry options', () => {
       factor: 2,
       jitter: true,
       maxAttempts: Number.POSITIVE_INFINITY,
+      resetAfter: 5000,
     })
   })
 

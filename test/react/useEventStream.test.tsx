@@ -298,4 +298,26 @@ describe('useEventStream against MSW streaming handlers', () => {
     await waitFor(() => expect(view.current().events).toHaveLength(2))
     expect(view.current().error).toMatchObject({ code: 'handler' })
   })
+
+  it('calls only own `on` handlers: events named after Object.prototype members run nothing', async () => {
+    const names = ['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf']
+    server.use(
+      eventStreamHandler('/stream', [
+        ...names.map((event, i) => ({ event, data: '1', id: String(i) })),
+        { event: 'tick', data: '{"n":1}', id: 'last' },
+      ]),
+    )
+    const ticked: unknown[] = []
+    const errors: unknown[] = []
+    const view = renderStream<Ticker>('/stream', {
+      history: 10,
+      on: { tick: (data) => ticked.push(data) },
+      onError: (error) => errors.push(error),
+    })
+    await waitFor(() => expect(view.current().lastEventId).toBe('last'))
+    expect(ticked).toEqual([{ n: 1 }])
+    expect(errors).toEqual([])
+    expect(view.current().error).toBeUndefined()
+    expect(view.current().events.map((event) => event.type)).toEqual([...names, 'tick'])
+  })
 })

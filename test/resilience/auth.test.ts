@@ -86,7 +86,7 @@ describe('auth: fresh headers on every attempt', () => {
     expect(headers).toHaveBeenCalledTimes(1)
   })
 
-  it('reports a headers function that throws as a network error and tries again', async () => {
+  it('reports a headers function that throws as a headers error (not a network error) and tries again', async () => {
     const server = await serve(() => ({ kind: 'stream' }))
     let calls = 0
     const refreshFailed = new Error('token service down')
@@ -104,10 +104,39 @@ describe('auth: fresh headers on every attempt', () => {
     stream.onAny((event) => ids.push(event.id))
     stream.onError((error) => errors.push(error))
     await waitUntil(() => ids.length === 5, 3000, 'the events after the second try')
-    expect(errors.map((error) => error.code)).toEqual(['network'])
+    expect(errors.map((error) => error.code)).toEqual(['headers'])
+    expect(errors[0]?.message).toMatch(/`headers` function threw: token service down/)
     expect(errors[0]?.cause).toBe(refreshFailed)
     expect(server.requests.map(authorizationOf)).toEqual(['Bearer second-try'])
   })
+
+  it.each([
+    ['returns null', () => null, /`headers` function gave null/],
+    ['returns a number', () => 42, /`headers` function gave a number/],
+    ['rejects', () => Promise.reject(new Error('refresh rejected')), /refresh rejected/],
+    [
+      'returns an invalid header value',
+      () => ({ authorization: 'Bearer s3cret\r\nx: y' }),
+      /"authorization"/,
+    ],
+    ['returns an invalid header name', () => [['bad name', 'v']], /"bad name"/],
+  ])(
+    'gives one headers error when the headers function %s, and asks shouldRetry',
+    async (_what, headers, message) => {
+      const server = await serve(() => ({ kind: 'stream' }))
+      const shouldRetry = vi.fn((_error: EventStreamError, _attempt: number) => false)
+      const stream = track(
+        createEventStream(server.url, { headers: headers as never, retry: { initialDelay: 1, shouldRetry } }),
+      )
+      await waitUntil(() => stream.state.status === 'closed', 3000, 'closed')
+      expect(stream.state.error?.code).toBe('headers')
+      expect(stream.state.error?.message).toMatch(message)
+      expect(stream.state.error?.message).not.toMatch(/s3cret/)
+      expect(shouldRetry).toHaveBeenCalledTimes(1)
+      expect(shouldRetry.mock.calls[0]?.[1]).toBe(1)
+      expect(server.requests).toHaveLength(0)
+    },
+  )
 
   it('sends nothing when closed while the headers function is still running', async () => {
     const server = await serve(() => ({ kind: 'stream' }))
@@ -134,6 +163,33 @@ describe('auth: fresh headers on every attempt', () => {
     await waitUntil(() => server.requests.length === 1, 3000, 'the request')
     expect(server.requests[0]?.headers.accept).toBe('text/event-stream')
     expect(server.requests[0]?.headers['x-client']).toBe('tests')
+  })
+})
+
+describe('static headers are checked when the stream is created', () => {
+  it.each([
+    ['a value with CR LF', { authorization: 'Bearer s3cret\r\nx-evil: 1' }, /"authorization"/],
+    ['a value with NUL', [['x-api-key', 'k\0s3cret']], /"x-api-key"/],
+    ['a name with a space', { 'bad name': 's3cret' }, /"bad name"/],
+    ['a pair that is not a pair', [['only-a-name']], /headers/],
+  ])('throws a TypeError for %s, naming the header but never its value', (_what, headers, message) => {
+    let thrown: unknown
+    try {
+      createEventStream('http://127.0.0.1:9/feed', { headers: headers as HeadersInit })
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toBeInstanceOf(TypeError)
+    expect((thrown as Error).message).toMatch(message)
+    expect((thrown as Error).message).not.toMatch(/s3cret/)
+  })
+
+  it('never sends a request for invalid static headers', () => {
+    const fetch = vi.fn(globalThis.fetch)
+    expect(() => createEventStream('http://127.0.0.1:9/feed', { fetch, headers: { a: 'x\ny' } })).toThrow(
+      TypeError,
+    )
+    expect(fetch).not.toHaveBeenCalled()
   })
 })
 

@@ -110,6 +110,51 @@ describe('maxEventSize at the client level', () => {
     expect(errors).toEqual([])
   })
 
+  it('reports an endless line at once, while the server is still sending it, and stays open', async () => {
+    // No newline ever comes: the limit trips while the line is being read, not at a blank line.
+    const { events, errors, stream, server } = await run([`data: ${'x'.repeat(50_000)}`], {
+      maxEventSize: 1000,
+      chunks: [500],
+    })
+    await waitUntil(() => errors.length === 1, 3000, 'the too-large error')
+    expect(errors[0]?.code).toBe('too-large')
+    expect(errors[0]?.event?.raw).toBe('x'.repeat(256))
+    expect(events).toEqual([])
+    expect(stream.state.status).toBe('open')
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it('reports endless data lines without a blank line at once, once per event', async () => {
+    const { events, errors, stream } = await run([`event: flood\n${'data: 0123456789\n'.repeat(300)}`], {
+      maxEventSize: 1000,
+      chunks: [64],
+    })
+    await waitUntil(() => errors.length === 1, 3000, 'the too-large error')
+    await sleep(20) // the rest of the flood arrives: still one error for the one event
+    expect(errors.map((error) => [error.code, error.event?.type])).toEqual([['too-large', 'flood']])
+    expect(events).toEqual([])
+    expect(stream.state.status).toBe('open')
+  })
+
+  it.each([
+    ['whole', undefined],
+    ['byte by byte', [1]],
+    ['in 7-byte chunks', [7]],
+  ])('counts the characters of the data as `raw` has them, not field names (%s)', async (_how, chunks) => {
+    const at = (length: number, lines = 1) => {
+      const value = 'v'.repeat((length - (lines - 1)) / lines)
+      return `${`data: ${value}\n`.repeat(lines)}\n`
+    }
+    // 100 characters of raw data pass a limit of 100, whether in one line or two (99 + LF + … = 100 with odd lengths).
+    const { events, errors } = await run([at(100), at(101), at(99, 2), at(101, 2), 'data: end\n\n'], {
+      maxEventSize: 100,
+      ...(chunks && { chunks }),
+    })
+    await waitUntil(() => events.at(-1)?.raw === 'end', 3000, 'the last event')
+    expect(events.map((event) => event.raw.length)).toEqual([100, 99, 3])
+    expect(errors.map((error) => error.code)).toEqual(['too-large', 'too-large'])
+  })
+
   it('rejects a maxEventSize that is not a positive number', () => {
     expect(() => createEventStream('http://127.0.0.1:9/x', { maxEventSize: 0 })).toThrow(/maxEventSize/)
     expect(() => createEventStream('http://127.0.0.1:9/x', { maxEventSize: Number.NaN })).toThrow(TypeError)

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { backoffDelay, normalizeRetryOptions, type RetryPolicy } from '../../src/core/retry'
 import { createEventStream, type EventStream } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
-import { sleep, startSseServer, waitUntil } from '../helpers/sseServer'
+import { type Plan, sleep, startSseServer, waitUntil } from '../helpers/sseServer'
 import { createRandom } from './random'
 
 const always500: typeof fetch = async () => new Response('Internal Server Error', { status: 500 })
@@ -92,36 +92,114 @@ describe('no reconnect storms against an always-failing server', () => {
   })
 })
 
-describe('no reconnect storms when the server asks for retry: 0', () => {
-  it('still backs off exponentially when every response ends at once after retry: 0', async () => {
-    const server = await startSseServer({
-      respond: () => ({
-        kind: 'reply',
-        status: 200,
-        headers: { 'content-type': 'text/event-stream' },
-        body: 'retry: 0\n\n',
+describe('no reconnect storms from a server that flaps', () => {
+  const track = closeAfterEach()
+
+  it('sends a few requests per second at most to a server that answers retry: 0, one event and an immediate end', async () => {
+    const server = track(
+      await startSseServer({
+        count: 1000,
+        frame: (n) => `retry: 0\nid: ${n}\ndata: ${n}\n\n`,
+        respond: () => ({ kind: 'stream', limit: 1, endWhenDone: true }),
       }),
+    )
+    const ids: string[] = []
+    const stream = track(createEventStream(server.url, { decode: 'text' }))
+    stream.onAny((event) => ids.push(event.id))
+    await sleep(2000)
+    stream.close()
+    console.log(
+      `flapping server (retry: 0, one event per response): ${server.requests.length} requests in 2 s`,
+    )
+    expect(server.requests.length).toBeLessThanOrEqual(10)
+    expect(server.requests.length).toBeGreaterThanOrEqual(2)
+    // Each request resumes after the event before: nothing is lost or repeated.
+    expect(ids).toEqual(ids.map((_id, i) => String(i + 1)))
+    expect(stream.state.attempt).toBeGreaterThanOrEqual(server.requests.length - 1)
+  })
+
+  it('still grows the delay from the 100 ms floor when every response ends at once after retry: 0', async () => {
+    const server = track(
+      await startSseServer({
+        respond: () => ({
+          kind: 'reply',
+          status: 200,
+          headers: { 'content-type': 'text/event-stream' },
+          body: 'retry: 0\n\n',
+        }),
+      }),
+    )
+    const stream = track(createEventStream(server.url, { retry: { initialDelay: 1000, jitter: false } }))
+    const delays: number[] = []
+    stream.subscribeState(() => {
+      const { status, retryDelay } = stream.state
+      if (status === 'reconnecting' && retryDelay !== undefined) delays.push(retryDelay)
     })
-    try {
-      const stream = createEventStream(server.url, { retry: { initialDelay: 1000, jitter: false } })
-      const delays: number[] = []
-      stream.subscribeState(() => {
-        const { status, retryDelay } = stream.state
-        if (status === 'reconnecting' && retryDelay !== undefined) delays.push(retryDelay)
+    await waitUntil(() => delays.length === 3, 3000, 'three reconnects')
+    expect(delays).toEqual([100, 200, 400])
+  })
+
+  it('resets the backoff only after a connection stayed open for resetAfter', async () => {
+    // Two failures, a connection that ends too soon, then one that stays open long enough, then an end.
+    const plans: Plan[] = [
+      { kind: 'reply', status: 500 },
+      { kind: 'reply', status: 500 },
+      { kind: 'stream', limit: 1, endWhenDone: true },
+      { kind: 'stream', limit: 1, pace: 0, stallAfter: Number.POSITIVE_INFINITY },
+    ]
+    const server = track(
+      await startSseServer({ respond: (request) => plans[request.index] ?? { kind: 'stream' } }),
+    )
+    const stream = track(
+      createEventStream(server.url, { retry: { initialDelay: 20, jitter: false, resetAfter: 150 } }),
+    )
+    const delays: number[] = []
+    const attempts: number[] = []
+    stream.subscribeState(() => {
+      const { status, retryDelay, attempt } = stream.state
+      if (status === 'reconnecting' && retryDelay !== delays.at(-1)) delays.push(retryDelay as number)
+      if (attempt !== attempts.at(-1)) attempts.push(attempt)
+    })
+    await waitUntil(() => server.requests.length === 4, 3000, 'the fourth request')
+    expect(delays).toEqual([20, 40, 80]) // the short connection counted as a failed attempt
+    expect(stream.state.attempt).toBe(3)
+    await waitUntil(() => stream.state.attempt === 0, 3000, 'the reset after 150 ms open')
+    server.dropAll()
+    await waitUntil(() => server.requests.length === 5, 3000, 'the reconnect')
+    expect(delays).toEqual([20, 40, 80, 20]) // back to initialDelay
+    expect(attempts).toEqual([1, 2, 3, 0, 1])
+  })
+
+  it('rejects a resetAfter that is not a number ≥ 0', () => {
+    expect(() => createEventStream('http://127.0.0.1:9/x', { retry: { resetAfter: -1 } })).toThrow(
+      /resetAfter/,
+    )
+  })
+})
+
+describe('maxAttempts', () => {
+  const track = closeAfterEach()
+
+  it.each([1, 3])(
+    'with maxAttempts %i: exactly that many requests to an always-500 server, then closed',
+    async (n) => {
+      const server = track(await startSseServer({ respond: () => ({ kind: 'reply', status: 500 }) }))
+      const stream = track(createEventStream(server.url, { retry: { initialDelay: 1, maxAttempts: n } }))
+      await waitUntil(() => stream.state.status === 'closed', 3000, 'closed')
+      await sleep(30)
+      expect(server.requests).toHaveLength(n)
+      expect(stream.state).toMatchObject({
+        status: 'closed',
+        attempt: n,
+        error: { code: 'http', status: 500 },
       })
-      await sleep(500)
-      stream.close()
-      console.log(
-        `retry: 0 and empty responses: ${server.requests.length} requests in 500 ms, delays ${delays.join(', ')} ms`,
-      )
-      // retry: 0 makes the next attempt (almost) immediate, but consecutive failures must still grow the
-      // wait (1, 2, 4 … ms), not hammer the server in a tight loop.
-      expect(delays.length).toBeGreaterThanOrEqual(3)
-      expect(delays).toEqual(delays.map((_delay, i) => 2 ** i))
-      expect(server.requests.length).toBeLessThanOrEqual(12)
-    } finally {
-      await server.close()
-    }
+    },
+  )
+
+  it('rejects maxAttempts below 1', () => {
+    expect(() => createEventStream('http://127.0.0.1:9/x', { retry: { maxAttempts: 0 } })).toThrow(
+      /maxAttempts/,
+    )
   })
 })
 

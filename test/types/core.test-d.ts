@@ -6,6 +6,7 @@ import {
   type AnyStreamEvent,
   createEventStream,
   type EventStreamError,
+  type EventStreamErrorCode,
   type StandardSchemaV1,
   type StreamEvent,
   type StreamState,
@@ -106,5 +107,20 @@ describe('Standard Schema', () => {
   it('keeps our copy of the interface compatible with @standard-schema/spec', () => {
     expectTypeOf<SpecSchema<unknown, { n: number }>>().toExtend<StandardSchemaV1<unknown, { n: number }>>()
     expectTypeOf<StandardSchemaV1<unknown, { n: number }>>().toExtend<SpecSchema<unknown, { n: number }>>()
+  })
+})
+
+describe('errors and request options', () => {
+  it('names every error code, and keeps the full URL apart from the message', () => {
+    expectTypeOf<EventStreamErrorCode>().toEqualTypeOf<
+      'network' | 'http' | 'content-type' | 'decode' | 'too-large' | 'idle-timeout' | 'handler' | 'headers'
+    >()
+    expectTypeOf<EventStreamError['url']>().toEqualTypeOf<string | undefined>()
+  })
+
+  it('takes the redirect modes of fetch and a resetAfter in retry', () => {
+    createEventStream('/s', { redirect: 'error', retry: { resetAfter: 10_000 } })
+    // @ts-expect-error not a redirect mode
+    createEventStream('/s', { redirect: 'never' })
   })
 })
