@@ -9,13 +9,19 @@ type Plugin = NonNullable<Options['esbuildPlugins']>[number]
 const coreAsPackage: Plugin = {
   name: 'core-as-package',
   setup(build) {
-    build.onResolve({ filter: /^\.\.\/(index|core\/.*)$/ }, ({ importer }) =>
-      /[\\/]src[\\/](react|testing|tabs)[\\/]/.test(importer)
+    build.onResolve({ filter: /^\.\.\/(index|core\/.*)$/ }, ({ path, importer }) =>
+      /[\\/]src[\\/](react|testing|tabs)[\\/]/.test(importer) && !bundledIntoEachEntry.test(path)
         ? { path: 'typed-sse', external: true }
         : undefined,
     )
   },
 }
+
+/**
+ * Core modules that hold no shared state and are not public API, but that another entry needs too (the
+ * sharing key, the state's fields): each entry bundles its own copy, so that each idea is written once.
+ */
+const bundledIntoEachEntry = /^\.\.\/core\/(sharingKey|state)$/
 
 export default defineConfig({
   entry: {

@@ -4,7 +4,7 @@ import { createParser } from './parse'
 import { createRequestBuilder } from './request'
 import { classifyResponse, discard } from './response'
 import { normalizeRetryOptions, retryDelay, shouldRetry } from './retry'
-import { createStateStore, type StateFields } from './state'
+import { createStateStore, initialState, type StateFields } from './state'
 import { after, afterDelayOrOnline, type Cancel, watchIdle } from './timers'
 import type { ConnectionOptions, StreamState } from './types'
 import { redactUrl, resolveUrl, scrub, secretsOf } from './url'
@@ -64,13 +64,7 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
   const urlSecrets = secretsOf(href)
 
   const listeners = new Set<ConnectionListener>()
-  const store = createStateStore({
-    status: 'connecting',
-    lastEventId: options.lastEventId ?? '',
-    attempt: 0,
-    error: undefined,
-    retryDelay: undefined,
-  })
+  const store = createStateStore(initialState('connecting', options.lastEventId ?? ''))
   const { fields } = store
   let closedForGood = false
   let current: Attempt | undefined

@@ -1,6 +1,7 @@
 import { type Connection, createConnection } from './connection'
+import { identity, sharingKey } from './sharingKey'
 import { createStreamOver } from './stream'
-import type { ConnectionOptions, EventMap, EventStream, EventStreamOptions } from './types'
+import type { EventMap, EventStream, EventStreamOptions } from './types'
 import { resolveUrl } from './url'
 
 interface SharedConnection {
@@ -75,38 +76,7 @@ function release(key: string, entry: SharedConnection): void {
   })
 }
 
-/** The number of shared connections open now (for tests and devtools). */
+/** The number of connections this page shares now; not exported by the package (the tests count with it). */
 export function sharedConnectionCount(): number {
   return registry.size
-}
-
-const identities = new WeakMap<object, number>()
-let nextIdentity = 0
-
-/** A number standing for `value` in sharing keys, for values compared by identity (functions, streams, FormData). */
-function identity(value: object): number {
-  let id = identities.get(value)
-  if (id === undefined) {
-    id = ++nextIdentity
-    identities.set(value, id)
-  }
-  return id
-}
-
-/**
- * Two requests share a connection only when this key is equal: same URL, method, body, credentials,
- * headers and transport. Strings and headers count by value, the rest by identity (a number, which JSON
- * keeps apart from a string); an absent value becomes `null`.
- */
-function sharingKey(url: string | URL, options: ConnectionOptions): string {
-  const { method = 'GET', body, credentials = '', headers, fetch } = options
-  return JSON.stringify([
-    resolveUrl(url),
-    method.toUpperCase(),
-    credentials,
-    typeof body === 'string' ? body : body && identity(body),
-    // Headers iterate sorted by lowercased name (Fetch spec "sort and combine"): equal sets give equal keys.
-    typeof headers === 'function' ? identity(headers) : headers && [...new Headers(headers)],
-    fetch && identity(fetch),
-  ])
 }

@@ -21,6 +21,11 @@ export type StateFields = {
     : StreamState[K]
 }
 
+/** The fields of a connection that has not tried anything yet (or, `closed`, of one that will not). */
+export function initialState(status: StreamState['status'], lastEventId: string): StateFields {
+  return { status, lastEventId, attempt: 0, error: undefined, retryDelay: undefined }
+}
+
 /** The live state of a connection, and its immutable snapshots. */
 export interface StateStore {
   /** The current fields (read-only: change them with `set` and `setLastEventId`). */

@@ -1,9 +1,10 @@
 // The external store behind `useEventStream`: one per hook instance and connection key, shaped for
 // `useSyncExternalStore`, batching events per frame into immutable snapshots.
+import { initialState } from '../core/state'
 import { type AnyStreamEvent, type EventMap, type EventStream, shareEventStream } from '../index'
 import { scheduleFrame } from './frame'
-import { standIn } from './transport'
-import type { UseEventStreamOptions, UseEventStreamResult } from './useEventStream'
+import { setLatest, standIn } from './standIns'
+import type { UseEventStreamOptions, UseEventStreamResult } from './types'
 
 export interface Store<E extends EventMap> {
   /** Takes a render's options: the latest `headers` and `fetch` functions. */
@@ -46,13 +47,9 @@ export function createStore<E extends EventMap>(
   let cancelFrame: (() => void) | undefined
 
   const initial: UseEventStreamResult<E> = {
-    status: url === null ? 'closed' : 'connecting',
+    ...initialState(url === null ? 'closed' : 'connecting', options.lastEventId ?? ''),
     lastEvent,
     events,
-    lastEventId: options.lastEventId ?? '',
-    error: undefined,
-    attempt: 0,
-    retryDelay: undefined,
     close,
     reconnect,
   }
@@ -60,15 +57,8 @@ export function createStore<E extends EventMap>(
 
   /** Makes a render's `headers` and `fetch` functions the ones their stand-ins call. */
   function track(next: UseEventStreamOptions<E>): void {
-    latestVersion(headers?.[1], next.headers)
-    latestVersion(fetch?.[1], next.fetch)
-  }
-
-  /** Makes `fn` this store's version in a stand-in's list of latest functions. */
-  function latestVersion(versions: Map<object, unknown> | undefined, fn: unknown): void {
-    if (!versions || typeof fn !== 'function' || versions.get(owner) === fn) return
-    versions.delete(owner) // the most recently changed function goes last
-    versions.set(owner, fn)
+    setLatest(headers, owner, next.headers)
+    setLatest(fetch, owner, next.fetch)
   }
 
   function open(target: string): void {
@@ -77,8 +67,8 @@ export function createStore<E extends EventMap>(
     track(options)
     // Method, body, credentials and static headers equal the first render's (they are the store's key);
     // `headers` and `fetch` functions go through their stand-ins.
-    if (headers) options.headers = headers[0]
-    if (fetch) options.fetch = fetch[0]
+    if (headers) options.headers = headers.call
+    if (fetch) options.fetch = fetch.call
     // Reopening after `close()` (or after being hidden) resumes where this component left off.
     if (snapshot.lastEventId) options.lastEventId = snapshot.lastEventId
     const { retry } = options
@@ -115,8 +105,8 @@ export function createStore<E extends EventMap>(
   }
 
   function release(): void {
-    headers?.[1].delete(owner)
-    fetch?.[1].delete(owner)
+    headers?.latest.delete(owner)
+    fetch?.latest.delete(owner)
   }
 
   /** The `history` option as a count of events. */
