@@ -1,33 +1,21 @@
 import { HttpResponse, http } from 'msw'
-import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createEventStream, type EventStreamError, type StreamState } from '../../src/index'
 import { eventStreamHandler, eventStreamResponse } from '../../src/testing'
+import { setupMockServer, type Ticker, ticks } from '../helpers/mockServer'
 import { until } from '../helpers/until'
 
-const server = setupServer()
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-afterEach(() => server.resetHandlers())
-afterAll(() => server.close())
+const { server, requests } = setupMockServer()
 
 const URL = 'http://sse.test/stream'
 const fast = { initialDelay: 5, maxDelay: 20 }
 
-type Ticker = { tick: { n: number }; message: string }
-
-/** Serves `events` and records every request. */
-function serve(...handlers: Parameters<typeof server.use>) {
-  const requests: Request[] = []
-  server.events.removeAllListeners()
-  server.events.on('request:start', ({ request }) => {
-    requests.push(request.clone())
-  })
+/** Serves with `handlers` from now on and returns the requests received from now on. */
+function serve(...handlers: Parameters<typeof server.use>): Request[] {
+  requests.length = 0
   server.use(...handlers)
   return requests
 }
-
-const numbered = (count: number) =>
-  Array.from({ length: count }, (_, n) => ({ event: 'tick' as const, data: { n }, id: String(n) }))
 
 function statusLog(stream: { state: StreamState; subscribeState(listener: () => void): () => void }) {
   const log: string[] = [stream.state.status]
@@ -39,7 +27,7 @@ function statusLog(stream: { state: StreamState; subscribeState(listener: () => 
 
 describe('createEventStream against a mocked endpoint', () => {
   it('delivers typed events sent over time, in order, with their ids', async () => {
-    serve(eventStreamHandler<Ticker>(URL, numbered(5), { interval: 5 }))
+    serve(eventStreamHandler<Ticker>(URL, ticks(5), { interval: 5 }))
     const stream = createEventStream<Ticker>(URL)
     const seen: [number, string][] = []
     stream.on('tick', (data, event) => seen.push([data.n, event.id]))
@@ -89,7 +77,7 @@ describe('createEventStream against a mocked endpoint', () => {
   })
 
   it('reconnects after a dropped connection and resumes with Last-Event-ID', async () => {
-    const requests = serve(eventStreamHandler<Ticker>(URL, numbered(6), { interval: 2, dropAfter: 2 }))
+    const requests = serve(eventStreamHandler<Ticker>(URL, ticks(6), { interval: 2, dropAfter: 2 }))
     const stream = createEventStream<Ticker>(URL, { retry: fast })
     const status = statusLog(stream)
     const seen: number[] = []
@@ -102,7 +90,7 @@ describe('createEventStream against a mocked endpoint', () => {
   })
 
   it('sends the lastEventId option on the first request', async () => {
-    const requests = serve(eventStreamHandler<Ticker>(URL, numbered(4)))
+    const requests = serve(eventStreamHandler<Ticker>(URL, ticks(4)))
     const stream = createEventStream<Ticker>(URL, { lastEventId: '1' })
     const seen: number[] = []
     stream.on('tick', (data) => seen.push(data.n))
@@ -321,7 +309,7 @@ describe('async iteration', () => {
   })
 
   it('narrows the event by type inside the loop and closes the stream when the loop is left', async () => {
-    serve(eventStreamHandler<Ticker>(URL, numbered(10), { interval: 1 }))
+    serve(eventStreamHandler<Ticker>(URL, ticks(10), { interval: 1 }))
     const stream = createEventStream<Ticker>(URL)
     const seen: number[] = []
     for await (const event of stream) {

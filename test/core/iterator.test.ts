@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createEventStream } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
-import { waitUntil } from '../helpers/sseServer'
+import { until } from '../helpers/until'
 
 const track = closeAfterEach()
 const encoder = new TextEncoder()
@@ -32,7 +32,7 @@ describe('for await over a stream', () => {
     const own = track(createEventStream('http://127.0.0.1:9/feed', { fetch: server.fetch, decode: 'text' }))
     const iterator = own[Symbol.asyncIterator]()
     const pending = [iterator.next(), iterator.next(), iterator.next()]
-    await waitUntil(() => server.requests() === 1, 2000, 'the request')
+    await until(() => server.requests() === 1, 2000, 'the request')
     server.send('data: a\n\ndata: b\n\n')
     server.send('data: c\n\n')
     const results = await Promise.all(pending)
@@ -64,7 +64,7 @@ describe('for await over a stream', () => {
   it('throws the fatal error in a loop started after the stream failed', async () => {
     const fetch = (async () => new Response('gone', { status: 404 })) as typeof globalThis.fetch
     const stream = track(createEventStream('http://127.0.0.1:9/feed', { fetch }))
-    await waitUntil(() => stream.state.status === 'closed', 2000, 'the fatal error')
+    await until(() => stream.state.status === 'closed', 2000, 'the fatal error')
     const late = async () => {
       for await (const _event of stream) {
         // nothing arrives
@@ -78,7 +78,7 @@ describe('for await over a stream', () => {
   it('ends a loop started after close() without an error, also after an earlier retried error', async () => {
     const fetch = (async () => new Response('down', { status: 503 })) as typeof globalThis.fetch
     const stream = track(createEventStream('http://127.0.0.1:9/feed', { fetch, retry: { initialDelay: 1 } }))
-    await waitUntil(() => stream.state.error !== undefined, 2000, 'a retried error')
+    await until(() => stream.state.error !== undefined, 2000, 'a retried error')
     stream.close()
     const seen: unknown[] = []
     for await (const event of stream) seen.push(event)
@@ -94,7 +94,7 @@ describe('for await over a stream', () => {
             headers: { 'content-type': 'text/event-stream' },
           })) as typeof globalThis.fetch
     const stream = track(createEventStream('http://127.0.0.1:9/feed', { fetch, retry: false }))
-    await waitUntil(() => stream.state.status === 'closed', 2000, 'the fatal error')
+    await until(() => stream.state.status === 'closed', 2000, 'the fatal error')
     stream.reconnect()
     const seen: unknown[] = []
     for await (const event of stream) seen.push(event.data)

@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { sleep, until } from './until'
 
 /** One request as the server saw it. */
 export interface RecordedRequest {
@@ -90,7 +91,7 @@ export interface SseServer {
   dropAll(): void
   /** Number of connections open now. */
   readonly openConnections: number
-  /** Waits until `predicate()` holds (polling), or fails after `timeout` ms. */
+  /** {@link until} `predicate()` holds (5 s by default). */
   waitFor(predicate: () => boolean, timeout?: number, what?: string): Promise<void>
   close(): Promise<void>
 }
@@ -229,13 +230,7 @@ export async function startSseServer(options: SseServerOptions = {}): Promise<Ss
     get openConnections() {
       return sockets.size
     },
-    async waitFor(predicate, timeout = 5000, what = 'condition') {
-      const deadline = performance.now() + timeout
-      while (!predicate()) {
-        if (performance.now() > deadline) throw new Error(`sseServer.waitFor: timed out waiting for ${what}`)
-        await new Promise((resolve) => setTimeout(resolve, 5))
-      }
-    },
+    waitFor: until,
     async close() {
       for (const timer of timers) clearInterval(timer)
       timers.clear()
@@ -256,15 +251,3 @@ function write(res: ServerResponse, piece: Uint8Array): Promise<void> {
     res.write(piece, done)
   })
 }
-
-/** Waits until `predicate()` holds (polling every 5 ms), or throws after `timeout` ms. */
-export async function waitUntil(predicate: () => boolean, timeout = 5000, what = 'condition'): Promise<void> {
-  const deadline = performance.now() + timeout
-  while (!predicate()) {
-    if (performance.now() > deadline) throw new Error(`waitUntil: timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
-
-/** Resolves after `ms` real milliseconds. */
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))

@@ -1,9 +1,15 @@
-/** Waits until `condition()` holds, checking every few ms; fails after `timeout` ms with a clear message. */
-export async function until(condition: () => boolean, timeout = 2000, interval = 2): Promise<void> {
-  const deadline = Date.now() + timeout
+/**
+ * Waits until `condition()` holds, checking every few ms (real time); fails after `timeout` ms with a message
+ * that names what it waited for (`what`, or the condition's source).
+ */
+export async function until(condition: () => boolean, timeout = 5000, what?: string): Promise<void> {
+  const deadline = performance.now() + timeout
   while (!condition()) {
-    if (Date.now() > deadline)
-      throw new Error(`Condition not met within ${timeout} ms: ${condition.toString()}`)
-    await new Promise((resolve) => setTimeout(resolve, interval))
+    if (performance.now() > deadline)
+      throw new Error(`until: not met within ${timeout} ms: ${what ?? condition.toString()}`)
+    await sleep(2)
   }
 }
+
+/** Resolves after `ms` real milliseconds. Only for tests whose point is time itself: say why where you use it. */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))

@@ -1,25 +1,17 @@
 import { cleanup, render } from '@testing-library/react'
-import { setupServer } from 'msw/node'
 import { type ReactNode, StrictMode } from 'react'
-import { afterAll, afterEach, beforeAll } from 'vitest'
+import { afterEach } from 'vitest'
 import type { EventMap } from '../../src/index'
 import { type UseEventStreamOptions, type UseEventStreamResult, useEventStream } from '../../src/react'
+import { setupMockServer as setupSharedMockServer } from '../helpers/mockServer'
 
-/** An MSW server for one test file, recording every request it receives (signals included). */
+export { type Ticker, ticks } from '../helpers/mockServer'
+
+/** {@link setupMockServer} of test/helpers, and testing-library's `cleanup()` (unmounts) after each test. */
 export function setupMockServer() {
-  const server = setupServer()
-  const requests: Request[] = []
-  server.events.on('request:start', ({ request }) => {
-    requests.push(request)
-  })
-  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-  afterEach(() => {
-    cleanup()
-    server.resetHandlers()
-    requests.length = 0
-  })
-  afterAll(() => server.close())
-  return { server, requests }
+  const mock = setupSharedMockServer()
+  afterEach(() => cleanup())
+  return mock
 }
 
 interface ProbeProps<E extends EventMap> {
@@ -56,16 +48,6 @@ export function renderStream<E extends EventMap = EventMap>(
     unmount: () => view.unmount(),
   }
 }
-
-/** Numbered `tick` events with ids '0', '1', …, for MSW handlers and the mock stream. */
-export const ticks = (count: number, from = 0) =>
-  Array.from({ length: count }, (_, i) => ({
-    event: 'tick' as const,
-    data: { n: from + i },
-    id: String(from + i),
-  }))
-
-export type Ticker = { tick: { n: number }; message: string }
 
 /** Retries quickly and without jitter, so that status sequences are deterministic. */
 export const fastRetry = { initialDelay: 20, maxDelay: 50, jitter: false }

@@ -1,14 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createEventStream, type EventStreamError } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
-import {
-  type Plan,
-  type RecordedRequest,
-  type SseServer,
-  sleep,
-  startSseServer,
-  waitUntil,
-} from '../helpers/sseServer'
+import { type Plan, type RecordedRequest, type SseServer, startSseServer } from '../helpers/sseServer'
+import { sleep, until } from '../helpers/until'
 
 const track = closeAfterEach()
 
@@ -26,7 +20,7 @@ describe('auth: fresh headers on every attempt', () => {
     const ids: string[] = []
     const stream = track(createEventStream(server.url, { headers, retry: { initialDelay: 1 } }))
     stream.onAny((event) => ids.push(event.id))
-    await waitUntil(() => ids.length >= 3, 3000, 'three events over three connections')
+    await until(() => ids.length >= 3, 3000, 'three events over three connections')
     stream.close()
     // One call per attempt, in order: request n carries token n.
     expect(server.requests.map(authorizationOf)).toEqual(
@@ -47,7 +41,7 @@ describe('auth: fresh headers on every attempt', () => {
       }),
     )
     stream.onAny((event) => ids.push(event.id))
-    await waitUntil(() => ids.length === 5, 3000, 'five events')
+    await until(() => ids.length === 5, 3000, 'five events')
     expect(authorizationOf(server.requests[0])).toBe('Bearer refreshed')
   })
 
@@ -65,7 +59,7 @@ describe('auth: fresh headers on every attempt', () => {
     const stream = track(createEventStream(server.url, { headers, retry: { initialDelay: 1, shouldRetry } }))
     stream.onAny((event) => ids.push(event.id))
     stream.onError((error) => errors.push(error))
-    await waitUntil(() => ids.length === 5, 3000, 'the events after the retry')
+    await until(() => ids.length === 5, 3000, 'the events after the retry')
     expect(server.requests.map(authorizationOf)).toEqual(['Bearer stale', 'Bearer fresh'])
     expect(errors.map((error) => [error.code, error.status])).toEqual([['http', 401]])
     expect(shouldRetry).toHaveBeenCalledTimes(1)
@@ -79,7 +73,7 @@ describe('auth: fresh headers on every attempt', () => {
     const headers = vi.fn(() => ({ authorization: 'Bearer expired' }))
     const stream = track(createEventStream(server.url, { headers, retry: { initialDelay: 1 } }))
     const opened = stream
-    await waitUntil(() => opened.state.status === 'closed', 3000, 'closed')
+    await until(() => opened.state.status === 'closed', 3000, 'closed')
     await sleep(50)
     expect(stream.state.error?.status).toBe(401)
     expect(server.requests).toHaveLength(1)
@@ -103,7 +97,7 @@ describe('auth: fresh headers on every attempt', () => {
     )
     stream.onAny((event) => ids.push(event.id))
     stream.onError((error) => errors.push(error))
-    await waitUntil(() => ids.length === 5, 3000, 'the events after the second try')
+    await until(() => ids.length === 5, 3000, 'the events after the second try')
     expect(errors.map((error) => error.code)).toEqual(['headers'])
     expect(errors[0]?.message).toMatch(/`headers` function threw: token service down/)
     expect(errors[0]?.cause).toBe(refreshFailed)
@@ -128,7 +122,7 @@ describe('auth: fresh headers on every attempt', () => {
       const stream = track(
         createEventStream(server.url, { headers: headers as never, retry: { initialDelay: 1, shouldRetry } }),
       )
-      await waitUntil(() => stream.state.status === 'closed', 3000, 'closed')
+      await until(() => stream.state.status === 'closed', 3000, 'closed')
       expect(stream.state.error?.code).toBe('headers')
       expect(stream.state.error?.message).toMatch(message)
       expect(stream.state.error?.message).not.toMatch(/s3cret/)
@@ -160,7 +154,7 @@ describe('auth: fresh headers on every attempt', () => {
   it('keeps Accept: text/event-stream whatever the headers say', async () => {
     const server = await serve(() => ({ kind: 'stream' }))
     track(createEventStream(server.url, { headers: { accept: 'application/json', 'x-client': 'tests' } }))
-    await waitUntil(() => server.requests.length === 1, 3000, 'the request')
+    await until(() => server.requests.length === 1, 3000, 'the request')
     expect(server.requests[0]?.headers.accept).toBe('text/event-stream')
     expect(server.requests[0]?.headers['x-client']).toBe('tests')
   })
@@ -204,7 +198,7 @@ describe('credentials', () => {
     const ids: string[] = []
     const stream = track(createEventStream(server.url, { fetch, ...(credentials && { credentials }) }))
     stream.onAny((event) => ids.push(event.id))
-    await waitUntil(() => ids.length === 5, 3000, 'five events')
+    await until(() => ids.length === 5, 3000, 'five events')
     return { seen, server }
   }
 

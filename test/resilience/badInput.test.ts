@@ -7,7 +7,8 @@ import {
   type StreamState,
 } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
-import { type Plan, type RecordedRequest, sleep, startSseServer, waitUntil } from '../helpers/sseServer'
+import { type Plan, type RecordedRequest, startSseServer } from '../helpers/sseServer'
+import { sleep, until } from '../helpers/until'
 
 const SSE = { 'content-type': 'text/event-stream' }
 
@@ -63,7 +64,7 @@ describe('bad input from the server', () => {
       Buffer.from('\n\ndata: ok ✓\n\n'),
     ])
     const { events, errors, stream } = await setup(() => raw(body))
-    await waitUntil(() => events.length === 5, 3000, 'five events')
+    await until(() => events.length === 5, 3000, 'five events')
     expect(events.map((event) => event.raw)).toEqual([
       'a\uFFFDb',
       '\uFFFD\uFFFD',
@@ -77,7 +78,7 @@ describe('bad input from the server', () => {
 
   it('keeps NUL bytes in data and event names', async () => {
     const { events, errors } = await setup(() => raw('event: x\0y\ndata: a\0b\n\ndata: \0\n\n'))
-    await waitUntil(() => events.length === 2, 3000, 'two events')
+    await until(() => events.length === 2, 3000, 'two events')
     expect(events.map((event) => [event.type, event.raw])).toEqual([
       ['x\0y', 'a\0b'],
       ['message', '\0'],
@@ -96,7 +97,7 @@ describe('bad input from the server', () => {
           }
         : raw('\uFEFF\uFEFFdata: ignored too\n\n\uFEFFdata: also ignored\n\ndata: four\n\n'),
     )
-    await waitUntil(() => events.length === 3, 3000, 'three events over two responses')
+    await until(() => events.length === 3, 3000, 'three events over two responses')
     expect(events.map((event) => event.raw)).toEqual(['one', 'th\uFEFFree', 'four'])
     expect(server.requests[1]?.lastEventId).toBe('1')
   })
@@ -107,7 +108,7 @@ describe('bad input from the server', () => {
         ? { kind: 'reply', status: 200, headers: SSE, body: 'id: 1\ndata: a\n\nid: 2\0x\ndata: b\n\n' }
         : raw(''),
     )
-    await waitUntil(() => server.requests.length === 2, 3000, 'the reconnect')
+    await until(() => server.requests.length === 2, 3000, 'the reconnect')
     expect(events.map((event) => [event.raw, event.id])).toEqual([
       ['a', '1'],
       ['b', '1'],
@@ -121,7 +122,7 @@ describe('bad input from the server', () => {
     ['one comment line of 1 MB', `:${'c'.repeat(1024 * 1024)}\n`],
   ])('goes through %s to the next event without an error', async (_name, comments) => {
     const { events, errors, server } = await setup(() => raw(`${comments}data: after\n\n`))
-    await waitUntil(() => events.length === 1, 5000, 'the event after the comments')
+    await until(() => events.length === 1, 5000, 'the event after the comments')
     expect(events[0]?.raw).toBe('after')
     expect(errors).toEqual([])
     expect(server.requests).toHaveLength(1)
@@ -151,7 +152,7 @@ describe('bad input from the server', () => {
     const { stream, errors, server } = await setup(() => ({ kind: 'reply', status: 200, headers: SSE }), {
       retry: false,
     })
-    await waitUntil(() => stream.state.status === 'closed', 3000, 'closed')
+    await until(() => stream.state.status === 'closed', 3000, 'closed')
     expect(stream.state.error).toBeUndefined()
     expect(errors).toEqual([])
     await sleep(50)
@@ -182,7 +183,7 @@ describe('bad input from the server', () => {
 
   it('fails for good with a content-type error on a 200 without a content type', async () => {
     const { stream } = await setup(() => ({ kind: 'reply', status: 200, body: 'data: x\n\n' }))
-    await waitUntil(() => stream.state.status === 'closed', 3000, 'closed')
+    await until(() => stream.state.status === 'closed', 3000, 'closed')
     expect(stream.state.error?.code).toBe('content-type')
   })
 
@@ -196,7 +197,7 @@ describe('bad input from the server', () => {
         body: 'data: fine\n\n',
         keepOpen: true,
       }))
-      await waitUntil(() => events.length === 1, 3000, 'the event')
+      await until(() => events.length === 1, 3000, 'the event')
       expect(events[0]?.raw).toBe('fine')
       expect(errors).toEqual([])
     },
@@ -209,7 +210,7 @@ describe('bad input from the server', () => {
         decode: 'json',
       },
     )
-    await waitUntil(() => events.length === 2, 3000, 'the two valid events')
+    await until(() => events.length === 2, 3000, 'the two valid events')
     expect(events.map((event) => event.data)).toEqual([{ a: 1 }, [2]])
     expect(errors.map((error) => [error.code, error.event?.raw])).toEqual([['decode', '{oops']])
     expect(stream.state.status).toBe('open')
@@ -223,7 +224,7 @@ describe('server retry: field and Retry-After', () => {
       (request) => (request.index === 0 ? { kind: 'stream', prefix, limit: 1, endWhenDone: true } : raw('')),
       { retry: { initialDelay: 5000, jitter: false, ...retry } },
     )
-    await waitUntil(() => stream.state.status === 'reconnecting', 3000, 'reconnecting')
+    await until(() => stream.state.status === 'reconnecting', 3000, 'reconnecting')
     const delay = stream.state.retryDelay
     await sleep(150)
     return { delay, requests: server.requests.length }
@@ -258,7 +259,7 @@ describe('server retry: field and Retry-After', () => {
       () => ({ kind: 'reply', status: 503, headers: { 'retry-after': '99999999' } }), // ~3 years
       { retry: { initialDelay: 1 } },
     )
-    await waitUntil(() => stream.state.status === 'reconnecting', 3000, 'reconnecting')
+    await until(() => stream.state.status === 'reconnecting', 3000, 'reconnecting')
     await sleep(200)
     expect(server.requests).toHaveLength(1)
     expect(stream.state.error?.status).toBe(503)
@@ -326,7 +327,7 @@ describe('handlers that misbehave and close() at awkward moments', () => {
       })
       const later: string[] = []
       stream.onError((error) => later.push(error.code))
-      await waitUntil(() => events.length === 2, 3000, 'the two valid events')
+      await until(() => events.length === 2, 3000, 'the two valid events')
       expect(errors.map((error) => error.code)).toEqual(['decode'])
       expect(later).toEqual(['decode'])
       expect(logged).toHaveBeenCalledTimes(1)
@@ -339,7 +340,7 @@ describe('handlers that misbehave and close() at awkward moments', () => {
   it('does not retry when close() is called from onError', async () => {
     const { stream, server, errors } = await setup(() => ({ kind: 'reply', status: 503 }))
     stream.onError(() => stream.close())
-    await waitUntil(() => stream.state.status === 'closed', 3000, 'closed')
+    await until(() => stream.state.status === 'closed', 3000, 'closed')
     await sleep(100)
     expect(errors).toHaveLength(1)
     expect(server.requests).toHaveLength(1)
@@ -349,7 +350,7 @@ describe('handlers that misbehave and close() at awkward moments', () => {
     const { stream, server } = await setup(() => ({ kind: 'reply', status: 500 }), {
       retry: { initialDelay: 150, jitter: false },
     })
-    await waitUntil(() => stream.state.status === 'reconnecting', 3000, 'reconnecting')
+    await until(() => stream.state.status === 'reconnecting', 3000, 'reconnecting')
     stream.close()
     await sleep(400)
     expect(server.requests).toHaveLength(1)
@@ -358,7 +359,7 @@ describe('handlers that misbehave and close() at awkward moments', () => {
 
   it('aborts a request still waiting for response headers on close(); the server sees it go', async () => {
     const { stream, server, errors } = await setup(() => ({ kind: 'hold' }))
-    await waitUntil(() => server.requests.length === 1, 3000, 'the request')
+    await until(() => server.requests.length === 1, 3000, 'the request')
     expect(stream.state.status).toBe('connecting')
     stream.close()
     await Promise.race([
@@ -375,7 +376,7 @@ describe('handlers that misbehave and close() at awkward moments', () => {
 
   it('is safe to close twice: one closed state, nothing else', async () => {
     const { stream, events, states } = await setup(() => ({ kind: 'stream' }))
-    await waitUntil(() => events.length === 5, 3000, 'five events')
+    await until(() => events.length === 5, 3000, 'five events')
     stream.close()
     const closed = stream.state
     expect(() => stream.close()).not.toThrow()
@@ -385,7 +386,7 @@ describe('handlers that misbehave and close() at awkward moments', () => {
 
   it('is safe to close after a fatal error: no request, same state, no listener call', async () => {
     const { stream, server, states, errors } = await setup(() => ({ kind: 'reply', status: 404 }))
-    await waitUntil(() => stream.state.status === 'closed', 3000, 'the fatal 404')
+    await until(() => stream.state.status === 'closed', 3000, 'the fatal 404')
     const fatal = stream.state
     const seen = states.length
     expect(fatal.error?.code).toBe('http')

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEventStream, type EventStreamError, type StreamEvent } from '../../src/index'
-import { type Plan, type SseServer, sleep, startSseServer, waitUntil } from '../helpers/sseServer'
-import { chooseSeed, createRandom } from './random'
+import { chooseSeed, createRandom } from '../helpers/random'
+import { type Plan, type SseServer, startSseServer } from '../helpers/sseServer'
+import { sleep, until } from '../helpers/until'
 
 const COUNT = 5000
 /** At most this many whole events per cut response, so that 5,000 events need ≥ 100 cuts. */
@@ -156,7 +157,7 @@ describe('chaos: a flaky server that cuts, fails and stalls', () => {
       for await (const event of stream) iterated.push(event.id)
     })()
 
-    await waitUntil(() => received.length >= COUNT, 18_000, `${COUNT} events (got ${received.length})`)
+    await until(() => received.length >= COUNT, 18_000, `${COUNT} events (got ${received.length})`)
     await sleep(50) // anything extra (a duplicate) would show up now
     stream.close()
     await loop

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createEventStream, type EventStreamError } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
-import { type Plan, sleep, startSseServer, waitUntil } from '../helpers/sseServer'
+import { type Plan, startSseServer } from '../helpers/sseServer'
+import { sleep, until } from '../helpers/until'
 
 const IDLE = 200
 
@@ -35,7 +36,7 @@ describe('idle watchdog (idleTimeout)', () => {
     const { server, ids, errors, errorTimes } = await open((index) =>
       index === 0 ? { kind: 'stream', limit: 3 } : { kind: 'stream' },
     )
-    await waitUntil(() => ids.length === 10, 3000, 'all ten events')
+    await until(() => ids.length === 10, 3000, 'all ten events')
     expect(ids).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'])
     expect(errors.map((error) => error.code)).toEqual(['idle-timeout'])
     expect(errors[0]?.message).toContain(`${IDLE} ms`)
@@ -52,7 +53,7 @@ describe('idle watchdog (idleTimeout)', () => {
     const { server, ids, errors } = await open((index) =>
       index === 0 ? { kind: 'hold' } : { kind: 'stream' },
     )
-    await waitUntil(() => ids.length === 10, 3000, 'all ten events')
+    await until(() => ids.length === 10, 3000, 'all ten events')
     expect(errors.map((error) => error.code)).toEqual(['idle-timeout'])
     await server.requests[0]?.closed
     expect(server.requests[0]?.closedEarly).toBe(true)
@@ -65,21 +66,21 @@ describe('idle watchdog (idleTimeout)', () => {
         ? { kind: 'stream', limit: 1, heartbeat: 40, heartbeatCount: 15 } // ~600 ms of heartbeats
         : { kind: 'stream' },
     )
-    await waitUntil(() => ids.length === 1, 3000, 'the first event')
+    await until(() => ids.length === 1, 3000, 'the first event')
     await sleep(450) // more than twice idleTimeout, kept alive by heartbeats only
     expect(errors).toEqual([])
     expect(stream.state.status).toBe('open')
     expect(server.requests).toHaveLength(1)
-    await waitUntil(() => errors.length > 0, 3000, 'the idle timeout after the heartbeats stop')
+    await until(() => errors.length > 0, 3000, 'the idle timeout after the heartbeats stop')
     expect(errors[0]?.code).toBe('idle-timeout')
-    await waitUntil(() => ids.length === 10, 3000, 'the rest after reconnecting')
+    await until(() => ids.length === 10, 3000, 'the rest after reconnecting')
     expect(server.requests[1]?.lastEventId).toBe('1')
   })
 
   it('does not fire while events keep flowing faster than idleTimeout', async () => {
     // 10 events, one every 60 ms and no heartbeats: the whole stream takes 3× idleTimeout.
     const { server, ids, errors } = await open(() => ({ kind: 'stream', pace: 60 }))
-    await waitUntil(() => ids.length === 10, 3000, 'all ten events')
+    await until(() => ids.length === 10, 3000, 'all ten events')
     await sleep(100)
     expect(errors).toEqual([])
     expect(server.requests).toHaveLength(1)
@@ -89,7 +90,7 @@ describe('idle watchdog (idleTimeout)', () => {
     const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout')
     try {
       const { server } = await open(() => ({ kind: 'hold' }), { idleTimeout: 2 ** 32 })
-      await waitUntil(() => server.requests.length === 1, 3000, 'the request')
+      await until(() => server.requests.length === 1, 3000, 'the request')
       await sleep(100)
       // An overflowing timer fires after 1 ms and re-arms: about 100 watchdog timers in 100 ms.
       const watchdogTimers = setTimeoutSpy.mock.calls.filter(([, delay]) => (delay ?? 0) > 1e6)

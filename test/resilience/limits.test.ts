@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createEventStream, type EventStreamError, type StreamEvent } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
-import { sleep, startSseServer, waitUntil } from '../helpers/sseServer'
+import { startSseServer } from '../helpers/sseServer'
+import { sleep, until } from '../helpers/until'
 
 describe('maxEventSize at the client level', () => {
   const track = closeAfterEach()
@@ -34,7 +35,7 @@ describe('maxEventSize at the client level', () => {
       ['id: 1\ndata: small\n\n', `id: 2\nevent: big\ndata: ${big}\n\n`, 'id: 3\ndata: after\n\n'],
       { maxEventSize: 1000 },
     )
-    await waitUntil(() => events.length === 2, 3000, 'the two small events')
+    await until(() => events.length === 2, 3000, 'the two small events')
     expect(events.map((event) => [event.id, event.raw])).toEqual([
       ['1', 'small'],
       ['3', 'after'],
@@ -67,7 +68,7 @@ describe('maxEventSize at the client level', () => {
       }),
     )
     stream.onAny((event) => ids.push(event.id))
-    await waitUntil(() => ids.length === 2, 3000, 'events 1 and 3')
+    await until(() => ids.length === 2, 3000, 'events 1 and 3')
     expect(ids).toEqual(['1', '3'])
     expect(started.requests.map((request) => request.lastEventId)).toEqual(['', '2'])
   })
@@ -81,7 +82,7 @@ describe('maxEventSize at the client level', () => {
         chunks: [7],
       },
     )
-    await waitUntil(() => events.length === 2 && errors.length === 2, 3000, 'two events and two errors')
+    await until(() => events.length === 2 && errors.length === 2, 3000, 'two events and two errors')
     expect(events.map((event) => event.raw)).toEqual(['ok', 'end'])
     expect(errors.map((error) => error.code)).toEqual(['too-large', 'too-large'])
     expect(stream.state.status).toBe('open')
@@ -91,7 +92,7 @@ describe('maxEventSize at the client level', () => {
     const under = 'u'.repeat(3 * 1024 * 1024)
     const over = 'o'.repeat(5 * 1024 * 1024)
     const { events, errors } = await run([`data: ${under}\n\n`, `data: ${over}\n\n`, 'data: tail\n\n'])
-    await waitUntil(() => events.length === 2, 10_000, 'the events under the limit')
+    await until(() => events.length === 2, 10_000, 'the events under the limit')
     expect(events.map((event) => event.raw.length)).toEqual([under.length, 4])
     expect(errors.map((error) => error.code)).toEqual(['too-large'])
   })
@@ -104,7 +105,7 @@ describe('maxEventSize at the client level', () => {
       maxEventSize: 1000,
       chunks: [1000],
     })
-    await waitUntil(() => events.length === 2, 3000, 'both events')
+    await until(() => events.length === 2, 3000, 'both events')
     await sleep(20)
     expect(events.map((event) => event.raw)).toEqual(['first', 'second'])
     expect(errors).toEqual([])
@@ -116,7 +117,7 @@ describe('maxEventSize at the client level', () => {
       maxEventSize: 1000,
       chunks: [500],
     })
-    await waitUntil(() => errors.length === 1, 3000, 'the too-large error')
+    await until(() => errors.length === 1, 3000, 'the too-large error')
     expect(errors[0]?.code).toBe('too-large')
     expect(errors[0]?.event?.raw).toBe('x'.repeat(256))
     expect(events).toEqual([])
@@ -129,7 +130,7 @@ describe('maxEventSize at the client level', () => {
       maxEventSize: 1000,
       chunks: [64],
     })
-    await waitUntil(() => errors.length === 1, 3000, 'the too-large error')
+    await until(() => errors.length === 1, 3000, 'the too-large error')
     await sleep(20) // the rest of the flood arrives: still one error for the one event
     expect(errors.map((error) => [error.code, error.event?.type])).toEqual([['too-large', 'flood']])
     expect(events).toEqual([])
@@ -150,7 +151,7 @@ describe('maxEventSize at the client level', () => {
       maxEventSize: 100,
       ...(chunks && { chunks }),
     })
-    await waitUntil(() => events.at(-1)?.raw === 'end', 3000, 'the last event')
+    await until(() => events.at(-1)?.raw === 'end', 3000, 'the last event')
     expect(events.map((event) => event.raw.length)).toEqual([100, 99, 3])
     expect(errors.map((error) => error.code)).toEqual(['too-large', 'too-large'])
   })

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEventStream, type EventStreamError, type EventStreamOptions } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
-import { waitUntil } from '../helpers/sseServer'
+import { until } from '../helpers/until'
 
 const track = closeAfterEach()
 
@@ -69,7 +69,7 @@ describe('a custom fetch that returns something odd', () => {
     'reports %s as a network error and retries with backoff',
     async (_what, response, message) => {
       const { stream, errors, requests } = withResponse(response)
-      await waitUntil(() => requests() >= 3, 3000, 'three attempts')
+      await until(() => requests() >= 3, 3000, 'three attempts')
       expect(errors[0]?.code).toBe('network')
       expect(errors[0]?.message).toMatch(message)
       expect(stream.state.status).not.toBe('closed')
@@ -79,7 +79,7 @@ describe('a custom fetch that returns something odd', () => {
 
   it('follows retry: false and closes with the error', async () => {
     const { stream, errors } = withResponse({ status: 200, headers: SSE, body: 'x' }, { retry: false })
-    await waitUntil(() => stream.state.status === 'closed', 3000, 'closed')
+    await until(() => stream.state.status === 'closed', 3000, 'closed')
     expect(errors.map((error) => error.code)).toEqual(['network'])
     expect(stream.state.error?.code).toBe('network')
   })
@@ -93,7 +93,7 @@ describe('a custom fetch that returns something odd', () => {
     const { stream } = withResponse({ status: 200, headers: SSE, body })
     const events: unknown[] = []
     stream.onAny((event) => events.push(event.data))
-    await waitUntil(() => events.length === 1, 3000, 'the event')
+    await until(() => events.length === 1, 3000, 'the event')
     expect(events).toEqual(['hi'])
     expect(stream.state.status).toBe('open')
   })
@@ -108,13 +108,13 @@ describe('a custom fetch that returns something odd', () => {
     const { stream } = withResponse({ status: 200, headers: SSE, body })
     const events: unknown[] = []
     stream.onAny((event) => events.push(event.data))
-    await waitUntil(() => events.length === 2, 3000, 'both events')
+    await until(() => events.length === 2, 3000, 'both events')
     expect(events).toEqual(['a', 'b'])
   })
 
   it('discards an odd error response without calling a missing cancel()', async () => {
     const { stream, errors } = withResponse({ status: 500, headers: SSE, body: 'oops' })
-    await waitUntil(() => errors.length >= 2, 3000, 'two errors')
+    await until(() => errors.length >= 2, 3000, 'two errors')
     expect(errors[0]).toMatchObject({ code: 'http', status: 500 })
     stream.close()
   })
@@ -133,7 +133,7 @@ describe('a custom fetch that returns something odd', () => {
       },
     }
     const second = withResponse(hostile, { retry: false })
-    await waitUntil(
+    await until(
       () => first.state.status === 'closed' && second.stream.state.status === 'closed',
       3000,
       'both closed',
@@ -173,7 +173,7 @@ describe('a whole scenario with unhandled rejections watched', () => {
     const loop = (async () => {
       for await (const event of stream) seen.push(event.data)
     })()
-    await waitUntil(() => responses.length === 0 && seen.length === 1, 3000, 'every response used')
+    await until(() => responses.length === 0 && seen.length === 1, 3000, 'every response used')
     stream.close()
     await loop
     await new Promise((resolve) => setTimeout(resolve, 20))

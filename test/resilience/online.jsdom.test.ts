@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createEventStream } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
-import { sleep, startSseServer, waitUntil } from '../helpers/sseServer'
+import { startSseServer } from '../helpers/sseServer'
+import { sleep, until } from '../helpers/until'
 
 describe('online/offline with jsdom’s window and navigator', () => {
   afterEach(() => {
@@ -28,15 +29,15 @@ describe('online/offline with jsdom’s window and navigator', () => {
       }),
     )
     stream.onAny((event) => ids.push(event.id))
-    await waitUntil(() => ids.length === 1, 3000, 'the first event')
+    await until(() => ids.length === 1, 3000, 'the first event')
     online = false
     started.dropAll()
-    await waitUntil(() => stream?.state.status === 'reconnecting', 3000, 'reconnecting')
+    await until(() => stream?.state.status === 'reconnecting', 3000, 'reconnecting')
     await sleep(100)
     expect(started.requests).toHaveLength(1)
     online = true
     window.dispatchEvent(new Event('online'))
-    await waitUntil(() => ids.length === 4, 3000, 'the rest right after online (not after 30 s)')
+    await until(() => ids.length === 4, 3000, 'the rest right after online (not after 30 s)')
     expect(started.requests[1]?.lastEventId).toBe('1')
   })
 })

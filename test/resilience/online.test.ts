@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createEventStream } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
-import { sleep, startSseServer, waitUntil } from '../helpers/sseServer'
+import { startSseServer } from '../helpers/sseServer'
+import { sleep, until } from '../helpers/until'
 
 /** A browser-like global: `navigator.onLine` and window events on globalThis. */
 function stubBrowserNetwork() {
@@ -55,10 +56,10 @@ describe('online/offline in a browser-like environment', () => {
       createEventStream(started.url, { decode: 'text', retry: { initialDelay, jitter: false } }),
     )
     stream.onAny((event) => ids.push(event.id))
-    await waitUntil(() => ids.length === 2, 3000, 'the first two events')
+    await until(() => ids.length === 2, 3000, 'the first two events')
     browser.network.online = false
     started.dropAll()
-    await waitUntil(() => stream?.state.status === 'reconnecting', 3000, 'reconnecting')
+    await until(() => stream?.state.status === 'reconnecting', 3000, 'reconnecting')
     return { server: started, stream, ids }
   }
 
@@ -69,7 +70,7 @@ describe('online/offline in a browser-like environment', () => {
     expect(stream.state.status).toBe('reconnecting')
     expect(browser.network.listeners).toBe(1)
     browser.goOnline()
-    await waitUntil(() => ids.length === 5, 3000, 'the rest after going online')
+    await until(() => ids.length === 5, 3000, 'the rest after going online')
     expect(server.requests).toHaveLength(2)
     expect(server.requests[1]?.lastEventId).toBe('2')
   })
@@ -78,7 +79,7 @@ describe('online/offline in a browser-like environment', () => {
     const { server, ids } = await connectThenDrop(60_000)
     const wentOnline = performance.now()
     browser.goOnline()
-    await waitUntil(() => ids.length === 5, 3000, 'the rest right after going online (not after 60 s)')
+    await until(() => ids.length === 5, 3000, 'the rest right after going online (not after 60 s)')
     expect((server.requests[1]?.time as number) - wentOnline).toBeLessThan(3000)
   })
 
@@ -86,7 +87,7 @@ describe('online/offline in a browser-like environment', () => {
     const { server, ids } = await connectThenDrop(1)
     browser.goOnline()
     browser.goOnline()
-    await waitUntil(() => ids.length === 5, 3000, 'the rest')
+    await until(() => ids.length === 5, 3000, 'the rest')
     await sleep(50)
     expect(server.requests).toHaveLength(2)
   })
@@ -103,7 +104,7 @@ describe('online/offline in a browser-like environment', () => {
   it('stops waiting for online on reconnect(), which connects at once', async () => {
     const { server, stream, ids } = await connectThenDrop(60_000)
     stream.reconnect()
-    await waitUntil(() => ids.length === 5, 3000, 'the rest after reconnect()')
+    await until(() => ids.length === 5, 3000, 'the rest after reconnect()')
     browser.goOnline() // the old wait must be gone: no second connection
     await sleep(50)
     expect(server.requests).toHaveLength(2)

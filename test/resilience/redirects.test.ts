@@ -9,7 +9,8 @@ import {
   type StreamEvent,
 } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
-import { type Plan, type RecordedRequest, startSseServer, waitUntil } from '../helpers/sseServer'
+import { type Plan, type RecordedRequest, startSseServer } from '../helpers/sseServer'
+import { until } from '../helpers/until'
 
 const track = closeAfterEach()
 
@@ -47,7 +48,7 @@ describe('redirects', () => {
         {},
         '/old',
       )
-      await waitUntil(() => events.length === 5, 3000, 'five events')
+      await until(() => events.length === 5, 3000, 'five events')
       expect(events.map((event) => event.id)).toEqual(['1', '2', '3', '4', '5'])
       expect(server.requests.map((request) => [request.url, request.lastEventId])).toEqual([
         ['/old', ''],
@@ -67,7 +68,7 @@ describe('redirects', () => {
       {},
       '/old',
     )
-    await waitUntil(() => stream.state.status === 'closed', 3000, 'closed')
+    await until(() => stream.state.status === 'closed', 3000, 'closed')
     expect(stream.state.error?.code).toBe('content-type')
   })
 
@@ -85,7 +86,7 @@ describe('redirects', () => {
 
     it('follows by default: fetch drops Authorization, but custom headers and Last-Event-ID reach the other origin', async () => {
       const { other, events } = await crossOrigin({})
-      await waitUntil(() => events.length === 2, 3000, 'the events of the other origin')
+      await until(() => events.length === 2, 3000, 'the events of the other origin')
       const seen = other.requests[0]?.headers
       expect(seen?.authorization).toBeUndefined()
       expect(seen?.['x-api-key']).toBe('k3y')
@@ -94,7 +95,7 @@ describe('redirects', () => {
 
     it("with redirect: 'error', never contacts the other origin and reports a network error", async () => {
       const { server, other, stream, errors } = await crossOrigin({ redirect: 'error', retry: false })
-      await waitUntil(() => stream.state.status === 'closed', 3000, 'closed')
+      await until(() => stream.state.status === 'closed', 3000, 'closed')
       expect(errors.map((error) => error.code)).toEqual(['network'])
       expect(server.requests).toHaveLength(1)
       expect(other.requests).toHaveLength(0)
@@ -102,7 +103,7 @@ describe('redirects', () => {
 
     it("with redirect: 'manual', reports the redirect as a fatal http error", async () => {
       const { other, stream, errors } = await crossOrigin({ redirect: 'manual' })
-      await waitUntil(() => stream.state.status === 'closed', 3000, 'closed')
+      await until(() => stream.state.status === 'closed', 3000, 'closed')
       expect(errors.map((error) => [error.code, error.status])).toEqual([['http', 307]])
       expect(other.requests).toHaveLength(0)
     })

@@ -4,7 +4,8 @@ import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { createEventStream, type EventStreamError, type EventStreamOptions } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
-import { type Plan, startSseServer, waitUntil } from '../helpers/sseServer'
+import { type Plan, startSseServer } from '../helpers/sseServer'
+import { until } from '../helpers/until'
 
 const track = closeAfterEach()
 
@@ -21,7 +22,7 @@ async function firstError(
   const errors: EventStreamError[] = []
   const stream = track(createEventStream(url, { headers, retry: false, ...options }))
   stream.onError((error) => errors.push(error))
-  await waitUntil(() => errors.length > 0, 3000, 'an error')
+  await until(() => errors.length > 0, 3000, 'an error')
   return { error: errors[0] as EventStreamError, url: `${server.url}${query}` }
 }
 
@@ -64,7 +65,7 @@ describe('error messages never carry secrets', () => {
       createEventStream(`http://127.0.0.1:9/stream${query}`, { fetch, headers, retry: false }),
     )
     stream.onError((error) => errors.push(error))
-    await waitUntil(() => errors.length > 0, 3000, 'the error')
+    await until(() => errors.length > 0, 3000, 'the error')
     expect(errors[0]?.code).toBe('network')
     // The message is scrubbed; `cause` is the error as fetch threw it, for code that asks for it.
     expect(errors[0]?.message).toBe(
@@ -77,7 +78,7 @@ describe('error messages never carry secrets', () => {
     const stream = track(
       createEventStream(`http://ada:${SECRET}@127.0.0.1:9/stream`, { fetch, retry: false }),
     )
-    await waitUntil(() => stream.state.status === 'closed', 3000, 'closed')
+    await until(() => stream.state.status === 'closed', 3000, 'closed')
     expect(stream.state.error?.message).not.toContain(SECRET)
     expect(stream.state.error?.message).toContain('http://127.0.0.1:9/stream')
   })

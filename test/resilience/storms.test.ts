@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { backoffDelay, normalizeRetryOptions, type RetryPolicy } from '../../src/core/retry'
 import { createEventStream, type EventStream } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
-import { type Plan, sleep, startSseServer, waitUntil } from '../helpers/sseServer'
-import { createRandom } from './random'
+import { createRandom } from '../helpers/random'
+import { type Plan, startSseServer } from '../helpers/sseServer'
+import { sleep, until } from '../helpers/until'
 
 const always500: typeof fetch = async () => new Response('Internal Server Error', { status: 500 })
 
@@ -135,7 +136,7 @@ describe('no reconnect storms from a server that flaps', () => {
       const { status, retryDelay } = stream.state
       if (status === 'reconnecting' && retryDelay !== undefined) delays.push(retryDelay)
     })
-    await waitUntil(() => delays.length === 3, 3000, 'three reconnects')
+    await until(() => delays.length === 3, 3000, 'three reconnects')
     expect(delays).toEqual([100, 200, 400])
   })
 
@@ -160,12 +161,12 @@ describe('no reconnect storms from a server that flaps', () => {
       if (status === 'reconnecting' && retryDelay !== delays.at(-1)) delays.push(retryDelay as number)
       if (attempt !== attempts.at(-1)) attempts.push(attempt)
     })
-    await waitUntil(() => server.requests.length === 4, 3000, 'the fourth request')
+    await until(() => server.requests.length === 4, 3000, 'the fourth request')
     expect(delays).toEqual([20, 40, 80]) // the short connection counted as a failed attempt
     expect(stream.state.attempt).toBe(3)
-    await waitUntil(() => stream.state.attempt === 0, 3000, 'the reset after 150 ms open')
+    await until(() => stream.state.attempt === 0, 3000, 'the reset after 150 ms open')
     server.dropAll()
-    await waitUntil(() => server.requests.length === 5, 3000, 'the reconnect')
+    await until(() => server.requests.length === 5, 3000, 'the reconnect')
     expect(delays).toEqual([20, 40, 80, 20]) // back to initialDelay
     expect(attempts).toEqual([1, 2, 3, 0, 1])
   })
@@ -185,7 +186,7 @@ describe('maxAttempts', () => {
     async (n) => {
       const server = track(await startSseServer({ respond: () => ({ kind: 'reply', status: 500 }) }))
       const stream = track(createEventStream(server.url, { retry: { initialDelay: 1, maxAttempts: n } }))
-      await waitUntil(() => stream.state.status === 'closed', 3000, 'closed')
+      await until(() => stream.state.status === 'closed', 3000, 'closed')
       await sleep(30)
       expect(server.requests).toHaveLength(n)
       expect(stream.state).toMatchObject({
@@ -255,14 +256,10 @@ describe('jitter spreads clients that reconnect at the same moment', () => {
         })
         streams.push(stream)
       }
-      await waitUntil(
-        () => streams.every((stream) => stream.state.lastEventId === '1'),
-        5000,
-        'all clients open',
-      )
+      await until(() => streams.every((stream) => stream.state.lastEventId === '1'), 5000, 'all clients open')
       const dropped = performance.now()
       started.dropAll()
-      await waitUntil(() => started.requests.length === 80, 5000, 'all clients back')
+      await until(() => started.requests.length === 80, 5000, 'all clients back')
       const reconnects = started.requests.slice(40).map((request) => request.time - dropped)
       const spread = Math.max(...reconnects) - Math.min(...reconnects)
       return { delays, reconnects, spread, server: started }

@@ -1,13 +1,21 @@
-/** A small seeded PRNG (mulberry32) so that chaos runs reproduce from their printed seed. */
-export function createRandom(seed: number): { next(): number; int(min: number, max: number): number } {
-  let a = seed >>> 0
-  function next(): number {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
+/**
+ * mulberry32: a small seeded PRNG giving numbers in [0, 1), so that randomised runs (chaos, storms, parser
+ * chunkings) reproduce from their printed seed.
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
     t = Math.imul(t ^ (t >>> 15), t | 1)
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
+}
+
+/** {@link mulberry32} with integers in a range. */
+export function createRandom(seed: number): { next(): number; int(min: number, max: number): number } {
+  const next = mulberry32(seed)
   return {
     next,
     /** An integer in [min, max]. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createParser } from '../src/core/parse'
-import { createUtf8Decoder } from '../src/core/utf8'
+import { createParser } from '../../src/core/parse'
+import { createUtf8Decoder } from '../../src/core/utf8'
 import {
   decodeByteByByte,
   decodeChunks,
@@ -8,11 +8,11 @@ import {
   type ParseOutcome,
   parseChunks,
   randomCuts,
-  seededRandom,
   splitText,
   toBytes,
-} from './fixtures/parserHarness'
-import { type ParserVector, parserVectors } from './fixtures/parserVectors'
+} from '../fixtures/parserHarness'
+import { type ParserVector, parserVectors } from '../fixtures/parserVectors'
+import { mulberry32 } from '../helpers/random'
 
 /** Set PARSE_SEED to replay a failure; the seed of each run is in the failure message. */
 const baseSeed = Number(process.env.PARSE_SEED ?? Math.floor(Math.random() * 2 ** 32))
@@ -55,7 +55,7 @@ describe('the parser against the spec vectors', () => {
       const expected = whole()
       for (let run = 0; run < RANDOM_SPLITS; run++) {
         const seed = (baseSeed + run) >>> 0
-        const cuts = randomCuts(input.length, seededRandom(seed))
+        const cuts = randomCuts(input.length, mulberry32(seed))
         const message = `PARSE_SEED=${baseSeed} run ${run} (seed ${seed}), byte cuts at ${cuts.join(',')}`
         const outcome = parseChunks(decodeChunks(input, cuts), options)
         expectVector(vector, outcome, message)
@@ -68,7 +68,7 @@ describe('the parser against the spec vectors', () => {
       const text = [...decodeChunks(input, [])].join('')
       for (let run = 0; run < RANDOM_SPLITS; run++) {
         const seed = (baseSeed + 1000 + run) >>> 0
-        const cuts = randomCuts(text.length, seededRandom(seed))
+        const cuts = randomCuts(text.length, mulberry32(seed))
         const message = `PARSE_SEED=${baseSeed} run ${run} (seed ${seed}), text cuts at ${cuts.join(',')}`
         expect(parseChunks(splitText(text, cuts), options), message).toEqual(expected)
       }
@@ -242,7 +242,9 @@ describe('maxEventSize', () => {
   it('counts the data as `raw` has it, not the field name: exactly the limit passes, one more fails', () => {
     const atLimit = parseChunks([`data: ${'z'.repeat(500)}\n\n`], { maxEventSize: 500 })
     expect(atLimit.events.map(([, data]) => data.length)).toEqual([500])
-    const over = parseChunks([`data: ${'z'.repeat(250)}\ndata: ${'z'.repeat(250)}\n\n`], { maxEventSize: 500 })
+    const over = parseChunks([`data: ${'z'.repeat(250)}\ndata: ${'z'.repeat(250)}\n\n`], {
+      maxEventSize: 500,
+    })
     expect(over.events).toEqual([]) // 250 + LF + 250 = 501
     expect(over.tooLarge.map(([type]) => type)).toEqual(['message'])
   })
@@ -263,7 +265,7 @@ describe('maxEventSize', () => {
       expect(byteByByte, `data length ${dataLength}, byte by byte`).toEqual(whole)
       for (let run = 0; run < RANDOM_SPLITS; run++) {
         const seed = (baseSeed + 2000 + run) >>> 0
-        const cuts = randomCuts(bytes.length, seededRandom(seed))
+        const cuts = randomCuts(bytes.length, mulberry32(seed))
         const message = `data length ${dataLength}, PARSE_SEED=${baseSeed} (seed ${seed}), cuts at ${cuts.join(',')}`
         expect(parseChunks(decodeChunks(bytes, cuts), { maxEventSize: 500 }), message).toEqual(whole)
       }

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { ParserOptions } from '../src/core/parse'
-import { decodeChunks, type ParseOutcome, parseChunks, splitText, toBytes } from './fixtures/parserHarness'
+import type { ParserOptions } from '../../src/core/parse'
+import { decodeChunks, type ParseOutcome, parseChunks, splitText, toBytes } from '../fixtures/parserHarness'
 
 /** One block of a generated stream; only blocks with data lines are events. */
 interface Block {
