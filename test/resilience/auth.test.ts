@@ -1,9 +1,13 @@
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createEventStream, type EventStreamError } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { type Plan, type RecordedRequest, type SseServer, startSseServer } from '../helpers/sseServer'
 import { sleep, until } from '../helpers/until'
 
+afterEach(() => {
+  vi.useRealTimers()
+})
+// Hooks run last-registered first: streams and server close before the timers are reset.
 const track = closeAfterEach()
 
 async function serve(respond: (request: RecordedRequest) => Plan): Promise<SseServer> {
@@ -13,10 +17,13 @@ async function serve(respond: (request: RecordedRequest) => Plan): Promise<SseSe
 const authorizationOf = (request: RecordedRequest | undefined) => request?.headers.authorization
 
 describe('auth: fresh headers on every attempt', () => {
-  it('calls a headers function before every attempt and sends the token it returns', async () => {
+  it.each([
+    ['a', (token: string) => ({ authorization: token })],
+    ['an async', async (token: string) => ({ authorization: token })],
+  ])('calls %s headers function before every attempt and sends the token it returns', async (_what, give) => {
     const server = await serve(() => ({ kind: 'stream', limit: 1, endWhenDone: true }))
     let issued = 0
-    const headers = vi.fn(() => ({ authorization: `Bearer token-${++issued}` }))
+    const headers = vi.fn(() => give(`Bearer token-${++issued}`))
     const ids: string[] = []
     const stream = track(createEventStream(server.url, { headers, retry: { initialDelay: 1 } }))
     stream.onAny((event) => ids.push(event.id))
@@ -26,6 +33,11 @@ describe('auth: fresh headers on every attempt', () => {
     expect(server.requests.map(authorizationOf)).toEqual(
       server.requests.map((_request, i) => `Bearer token-${i + 1}`),
     )
+    expect(server.requests.slice(0, 3).map(authorizationOf)).toEqual([
+      'Bearer token-1',
+      'Bearer token-2',
+      'Bearer token-3',
+    ])
     expect(server.requests.slice(0, 3).map((request) => request.lastEventId)).toEqual(['', '1', '2'])
   })
 
@@ -45,11 +57,11 @@ describe('auth: fresh headers on every attempt', () => {
     expect(authorizationOf(server.requests[0])).toBe('Bearer refreshed')
   })
 
-  it('retries a 401 with the new token when shouldRetry says so', async () => {
+  it('retries a 401 with the new token when shouldRetry says so, counting the attempts', async () => {
     const server = await serve((request) =>
       authorizationOf(request) === 'Bearer fresh' ? { kind: 'stream' } : { kind: 'reply', status: 401 },
     )
-    const tokens = ['stale', 'fresh']
+    const tokens = ['stale', 'expired', 'fresh']
     const headers = vi.fn(() => ({ authorization: `Bearer ${tokens.shift() ?? 'fresh'}` }))
     const shouldRetry = vi.fn(
       (error: EventStreamError, attempt: number) => error.status === 401 && attempt <= 3,
@@ -59,25 +71,45 @@ describe('auth: fresh headers on every attempt', () => {
     const stream = track(createEventStream(server.url, { headers, retry: { initialDelay: 1, shouldRetry } }))
     stream.onAny((event) => ids.push(event.id))
     stream.onError((error) => errors.push(error))
-    await until(() => ids.length === 5, 3000, 'the events after the retry')
-    expect(server.requests.map(authorizationOf)).toEqual(['Bearer stale', 'Bearer fresh'])
-    expect(errors.map((error) => [error.code, error.status])).toEqual([['http', 401]])
-    expect(shouldRetry).toHaveBeenCalledTimes(1)
-    expect(shouldRetry).toHaveBeenCalledWith(errors[0], 1)
+    await until(() => ids.length === 5, 3000, 'the events after the retries')
+    expect(server.requests.map(authorizationOf)).toEqual(['Bearer stale', 'Bearer expired', 'Bearer fresh'])
+    expect(errors.map((error) => [error.code, error.status])).toEqual([
+      ['http', 401],
+      ['http', 401],
+    ])
+    expect(shouldRetry.mock.calls).toEqual([
+      [errors[0], 1],
+      [errors[1], 2],
+    ])
     expect(stream.state.status).toBe('open')
     expect(stream.state.error).toBeUndefined()
   })
 
-  it('treats a 401 as fatal without shouldRetry: closed, error kept, headers asked once', async () => {
+  it('treats a 401 as fatal without shouldRetry: closed, error kept, headers asked once, until reconnect()', async () => {
+    // The client's timers are fake (until() and the server keep real ones): a retry would be a timer.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const server = await serve(() => ({ kind: 'reply', status: 401 }))
     const headers = vi.fn(() => ({ authorization: 'Bearer expired' }))
+    const errors: EventStreamError[] = []
     const stream = track(createEventStream(server.url, { headers, retry: { initialDelay: 1 } }))
-    const opened = stream
-    await until(() => opened.state.status === 'closed', 3000, 'closed')
-    await sleep(50)
-    expect(stream.state.error?.status).toBe(401)
+    stream.onError((error) => errors.push(error))
+    await until(() => stream.state.status === 'closed', 3000, 'closed')
+    await vi.advanceTimersByTimeAsync(10_000) // any retry the client scheduled would start now
+    expect(stream.state.status).toBe('closed')
+    expect(stream.state.error).toMatchObject({ code: 'http', status: 401 })
+    expect(stream.state.error?.message).toBe(`GET ${server.url} failed with HTTP 401 Unauthorized`)
+    expect(errors).toEqual([stream.state.error])
     expect(server.requests).toHaveLength(1)
     expect(headers).toHaveBeenCalledTimes(1)
+
+    stream.reconnect()
+    await until(
+      () => server.requests.length === 2 && stream.state.status === 'closed',
+      3000,
+      'the second 401',
+    )
+    expect(headers).toHaveBeenCalledTimes(2)
+    expect(errors).toHaveLength(2)
   })
 
   it('reports a headers function that throws as a headers error (not a network error) and tries again', async () => {
@@ -131,25 +163,6 @@ describe('auth: fresh headers on every attempt', () => {
       expect(server.requests).toHaveLength(0)
     },
   )
-
-  it('sends nothing when closed while the headers function is still running', async () => {
-    const server = await serve(() => ({ kind: 'stream' }))
-    let release!: () => void
-    const fetch = vi.fn(globalThis.fetch)
-    const stream = track(
-      createEventStream(server.url, {
-        fetch,
-        headers: () =>
-          new Promise<HeadersInit>((resolve) => (release = () => resolve({ authorization: 'x' }))),
-      }),
-    )
-    await sleep(10)
-    stream.close()
-    release()
-    await sleep(50)
-    expect(fetch).not.toHaveBeenCalled()
-    expect(server.requests).toHaveLength(0)
-  })
 
   it('keeps Accept: text/event-stream whatever the headers say', async () => {
     const server = await serve(() => ({ kind: 'stream' }))

@@ -1,0 +1,60 @@
+import { describe, expect, it, vi } from 'vitest'
+import { createEventStream, type EventStreamError } from '../../src/index'
+import { closeAfterEach } from '../helpers/closeAfterEach'
+import { startSseServer } from '../helpers/sseServer'
+import { until } from '../helpers/until'
+
+const track = closeAfterEach()
+
+/** Lets every promise continuation run (a macrotask comes after all of them). */
+const afterPromiseSteps = () => new Promise((resolve) => setImmediate(resolve))
+
+describe('close() before the response headers arrive', () => {
+  it('aborts a request still waiting for response headers; the server sees it go; no error is reported', async () => {
+    const server = track(await startSseServer({ respond: () => ({ kind: 'hold' }) }))
+    const signals: AbortSignal[] = []
+    const settled: Promise<unknown>[] = []
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      if (init?.signal) signals.push(init.signal)
+      const response = globalThis.fetch(input, init)
+      settled.push(response.catch(() => undefined))
+      return response
+    }
+    const errors: EventStreamError[] = []
+    const stream = track(createEventStream(server.url, { fetch }))
+    stream.onError((error) => errors.push(error))
+    await until(() => server.requests.length === 1, 3000, 'the request')
+    expect(stream.state.status).toBe('connecting')
+    expect(signals[0]?.aborted).toBe(false)
+
+    stream.close()
+    expect(signals[0]?.aborted).toBe(true)
+    expect(stream.state.status).toBe('closed')
+    await until(() => server.requests[0]?.closedEarly === true, 3000, 'the server to see the request closed')
+    await server.requests[0]?.closed
+    await Promise.all(settled) // the fetch rejected with the abort: by now the client has seen it
+    await afterPromiseSteps()
+    expect(errors).toEqual([]) // the abort is not reported as a network error
+    expect(stream.state.status).toBe('closed')
+    expect(stream.state.error).toBeUndefined()
+  })
+
+  it('sends nothing when closed while the headers function is still running', async () => {
+    const server = track(await startSseServer())
+    let release: (() => void) | undefined
+    const headers = new Promise<HeadersInit>((resolve) => {
+      release = () => resolve({ authorization: 'x' })
+    })
+    const asked = vi.fn(() => headers)
+    const fetch = vi.fn(globalThis.fetch)
+    const stream = track(createEventStream(server.url, { fetch, headers: asked }))
+    await until(() => asked.mock.calls.length === 1, 3000, 'the headers function to be called')
+    stream.close()
+    release?.()
+    await headers
+    await afterPromiseSteps() // the client's continuation after the headers has run
+    expect(fetch).not.toHaveBeenCalled()
+    expect(server.requests).toHaveLength(0)
+    expect(stream.state.status).toBe('closed')
+  })
+})
