@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createEventStream, type EventStreamError } from '../../src/index'
+import { fakeClientTimers, runClientTimers } from '../helpers/clientTimers'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { type Plan, type RecordedRequest, type SseServer, startSseServer } from '../helpers/sseServer'
 import { sleep, until } from '../helpers/until'
@@ -47,7 +48,7 @@ describe('auth: fresh headers on every attempt', () => {
     const stream = track(
       createEventStream(server.url, {
         headers: async () => {
-          await sleep(20)
+          await sleep(20) // a slow token refresh: the client must wait for it
           return [['authorization', 'Bearer refreshed']]
         },
       }),
@@ -86,15 +87,14 @@ describe('auth: fresh headers on every attempt', () => {
   })
 
   it('treats a 401 as fatal without shouldRetry: closed, error kept, headers asked once, until reconnect()', async () => {
-    // The client's timers are fake (until() and the server keep real ones): a retry would be a timer.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    fakeClientTimers()
     const server = await serve(() => ({ kind: 'reply', status: 401 }))
     const headers = vi.fn(() => ({ authorization: 'Bearer expired' }))
     const errors: EventStreamError[] = []
     const stream = track(createEventStream(server.url, { headers, retry: { initialDelay: 1 } }))
     stream.onError((error) => errors.push(error))
     await until(() => stream.state.status === 'closed', 3000, 'closed')
-    await vi.advanceTimersByTimeAsync(10_000) // any retry the client scheduled would start now
+    await runClientTimers()
     expect(stream.state.status).toBe('closed')
     expect(stream.state.error).toMatchObject({ code: 'http', status: 401 })
     expect(stream.state.error?.message).toBe(`GET ${server.url} failed with HTTP 401 Unauthorized`)

@@ -6,9 +6,10 @@ import {
   type StreamEvent,
   type StreamState,
 } from '../../src/index'
+import { fakeClientTimers, runClientTimers } from '../helpers/clientTimers'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { type Plan, type RecordedRequest, startSseServer } from '../helpers/sseServer'
-import { sleep, until } from '../helpers/until'
+import { until } from '../helpers/until'
 
 const SSE = { 'content-type': 'text/event-stream' }
 
@@ -25,8 +26,14 @@ async function setup(
   path = '/stream',
 ) {
   const server = track(await startSseServer({ count: 5, respond }))
+  let fetches = 0
+  const fetch: typeof globalThis.fetch = (input, init) => {
+    fetches++
+    return globalThis.fetch(input, init)
+  }
   const stream = track(
     createEventStream(server.origin + path, {
+      fetch,
       decode: 'text',
       retry: { initialDelay: 1, maxDelay: 10 },
       ...options,
@@ -38,7 +45,8 @@ async function setup(
   stream.onAny((event) => events.push(event))
   stream.onError((error) => errors.push(error))
   stream.subscribeState(() => states.push(stream.state))
-  return { server, stream, events, errors, states }
+  /** `fetch` calls so far: a retry starts with one, synchronously (unlike its request at the server). */
+  return { server, stream, events, errors, states, fetches: () => fetches }
 }
 
 /** A 200 text/event-stream answer with exactly these bytes, kept open. */
@@ -135,27 +143,31 @@ describe('bad input from the server', () => {
         retry: { initialDelay: 20, maxDelay: 10_000, jitter: false },
       },
     )
-    await sleep(400)
+    await until(() => server.requests.length === 4, 3000, 'four requests')
     stream.close()
     const gaps = server.requests.slice(1).map((request, i) => request.time - (server.requests[i]?.time ?? 0))
     expect(events).toEqual([])
     expect(errors).toEqual([])
-    // 0, 20, 60, 140, 300 ms: about five requests in 400 ms, each gap about double the one before.
-    expect(server.requests.length).toBeGreaterThanOrEqual(3)
-    expect(server.requests.length).toBeLessThanOrEqual(6)
+    // At 0, 20, 60 and 140 ms: each gap about double the one before.
+    expect(server.requests).toHaveLength(4)
     gaps.forEach((gap, i) => {
       expect(gap).toBeGreaterThanOrEqual(0.8 * 20 * 2 ** i)
     })
   })
 
   it('closes without an error on an empty 200 body when retry is false', async () => {
-    const { stream, errors, server } = await setup(() => ({ kind: 'reply', status: 200, headers: SSE }), {
-      retry: false,
-    })
+    fakeClientTimers()
+    const { stream, errors, server, fetches } = await setup(
+      () => ({ kind: 'reply', status: 200, headers: SSE }),
+      {
+        retry: false,
+      },
+    )
     await until(() => stream.state.status === 'closed', 3000, 'closed')
     expect(stream.state.error).toBeUndefined()
     expect(errors).toEqual([])
-    await sleep(50)
+    await runClientTimers()
+    expect(fetches()).toBe(1)
     expect(server.requests).toHaveLength(1)
   })
 
@@ -176,14 +188,15 @@ describe('bad input from the server', () => {
 describe('server retry: field and Retry-After', () => {
   /** The delay the client schedules after a response that carries `prefix` and then ends. */
   async function delayAfter(prefix: string, retry: EventStreamOptions['retry'] = {}) {
-    const { stream, server } = await setup(
+    fakeClientTimers()
+    const { stream, fetches } = await setup(
       (request) => (request.index === 0 ? { kind: 'stream', prefix, limit: 1, endWhenDone: true } : raw('')),
       { retry: { initialDelay: 5000, jitter: false, ...retry } },
     )
     await until(() => stream.state.status === 'reconnecting', 3000, 'reconnecting')
-    const delay = stream.state.retryDelay
-    await sleep(150)
-    return { delay, requests: server.requests.length }
+    const delay = stream.state.retryDelay ?? 0
+    await runClientTimers(Math.min(delay - 1, 60_000)) // up to just before the delay: no reconnect yet
+    return { delay, requests: fetches() }
   }
 
   it('uses a valid retry: value as the new base delay', async () => {
@@ -211,12 +224,14 @@ describe('server retry: field and Retry-After', () => {
   })
 
   it('does not reconnect at once on a 503 whose Retry-After is longer than a timer can wait', async () => {
-    const { stream, server } = await setup(
+    fakeClientTimers()
+    const { stream, server, fetches } = await setup(
       () => ({ kind: 'reply', status: 503, headers: { 'retry-after': '99999999' } }), // ~3 years
       { retry: { initialDelay: 1 } },
     )
     await until(() => stream.state.status === 'reconnecting', 3000, 'reconnecting')
-    await sleep(200)
+    await runClientTimers()
+    expect(fetches()).toBe(1)
     expect(server.requests).toHaveLength(1)
     expect(stream.state.error?.status).toBe(503)
   })
@@ -261,14 +276,13 @@ describe('handlers that misbehave and close() at awkward moments', () => {
       for await (const event of stream) iterated.push(event.id)
     })()
     await loop // ends when closed
-    await sleep(50)
+    await server.requests[0]?.closed // the connection is gone: nothing more can arrive
     expect(first).toEqual(['1', '2'])
     expect(second).toEqual(['1'])
     expect(iterated).toEqual(['1'])
     expect(errors).toEqual([])
     expect(states.at(-1)?.status).toBe('closed')
     expect(states.filter((state) => state.status === 'closed')).toHaveLength(1)
-    await server.requests[0]?.closed
     expect(server.requests).toHaveLength(1)
   })
 
@@ -294,21 +308,25 @@ describe('handlers that misbehave and close() at awkward moments', () => {
   })
 
   it('does not retry when close() is called from onError', async () => {
-    const { stream, server, errors } = await setup(() => ({ kind: 'reply', status: 503 }))
+    fakeClientTimers()
+    const { stream, server, errors, fetches } = await setup(() => ({ kind: 'reply', status: 503 }))
     stream.onError(() => stream.close())
     await until(() => stream.state.status === 'closed', 3000, 'closed')
-    await sleep(100)
+    await runClientTimers()
+    expect(fetches()).toBe(1)
     expect(errors).toHaveLength(1)
     expect(server.requests).toHaveLength(1)
   })
 
   it('stops a pending backoff on close(): no request after it', async () => {
-    const { stream, server } = await setup(() => ({ kind: 'reply', status: 500 }), {
+    fakeClientTimers()
+    const { stream, server, fetches } = await setup(() => ({ kind: 'reply', status: 500 }), {
       retry: { initialDelay: 150, jitter: false },
     })
     await until(() => stream.state.status === 'reconnecting', 3000, 'reconnecting')
     stream.close()
-    await sleep(400)
+    await runClientTimers() // the 150 ms backoff would have run out long ago
+    expect(fetches()).toBe(1)
     expect(server.requests).toHaveLength(1)
     expect(stream.state.status).toBe('closed')
   })
@@ -324,7 +342,8 @@ describe('handlers that misbehave and close() at awkward moments', () => {
   })
 
   it('is safe to close after a fatal error: no request, same state, no listener call', async () => {
-    const { stream, server, states, errors } = await setup(() => ({ kind: 'reply', status: 404 }))
+    fakeClientTimers()
+    const { stream, server, states, errors, fetches } = await setup(() => ({ kind: 'reply', status: 404 }))
     await until(() => stream.state.status === 'closed', 3000, 'the fatal 404')
     const fatal = stream.state
     const seen = states.length
@@ -334,7 +353,8 @@ describe('handlers that misbehave and close() at awkward moments', () => {
     expect(stream.state).toBe(fatal)
     expect(states).toHaveLength(seen)
     expect(errors).toHaveLength(1)
-    await sleep(50)
+    await runClientTimers()
+    expect(fetches()).toBe(1)
     expect(server.requests).toHaveLength(1)
   })
 })

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createEventStream, type EventStreamError, type StreamEvent } from '../../src/index'
+import { fakeClientTimers, runClientTimers } from '../helpers/clientTimers'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { type Plan, startSseServer } from '../helpers/sseServer'
 import { until } from '../helpers/until'
@@ -30,8 +31,7 @@ async function setup(plan: Plan) {
 
 describe('the content type of the response', () => {
   it('fails for good with a content-type error on an HTML page served with 200', async () => {
-    // The client's timers are fake (until() and the server keep real ones): a retry would be a timer.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    fakeClientTimers()
     const page = '<!doctype html><html><body><h1>Sign in</h1></body></html>'
     const { stream, errors, server, fetches } = await setup({
       kind: 'reply',
@@ -49,7 +49,7 @@ describe('the content type of the response', () => {
     expect(stream.state.error?.code).toBe('content-type')
     expect(stream.state.error?.message).toMatch(/"text\/html.*" instead of text\/event-stream/)
     expect(errors.map((error) => error.code)).toEqual(['content-type'])
-    await vi.advanceTimersByTimeAsync(10_000) // any retry the client scheduled would start now
+    await runClientTimers()
     expect(fetches()).toBe(1)
     expect(server.requests).toHaveLength(1)
     expect(stream.state.status).toBe('closed')
