@@ -17,3 +17,12 @@ export function fakeClientTimers(): void {
 export async function runClientTimers(ms = 60_000): Promise<void> {
   await vi.advanceTimersByTimeAsync(ms)
 }
+
+/**
+ * Counts the calls of the global `fetch` from now on: the client calls it, synchronously, when an attempt
+ * starts. Undo it with `vi.restoreAllMocks()` in `afterEach`.
+ */
+export function countFetches(): () => number {
+  const spy = vi.spyOn(globalThis, 'fetch')
+  return () => spy.mock.calls.length
+}

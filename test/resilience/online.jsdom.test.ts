@@ -1,12 +1,14 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createEventStream } from '../../src/index'
+import { countFetches, fakeClientTimers, runClientTimers } from '../helpers/clientTimers'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { startSseServer } from '../helpers/sseServer'
-import { sleep, until } from '../helpers/until'
+import { until } from '../helpers/until'
 
 describe('online/offline with jsdom’s window and navigator', () => {
   afterEach(() => {
+    vi.useRealTimers()
     vi.restoreAllMocks()
   })
   // Hooks run last-registered first: stream and server close before the mocks are restored.
@@ -14,6 +16,8 @@ describe('online/offline with jsdom’s window and navigator', () => {
 
   it('waits for window’s online event while navigator.onLine is false, then resumes at once', async () => {
     let online = true
+    fakeClientTimers()
+    const fetches = countFetches()
     vi.spyOn(window.navigator, 'onLine', 'get').mockImplementation(() => online)
     const started = track(
       await startSseServer({
@@ -33,7 +37,8 @@ describe('online/offline with jsdom’s window and navigator', () => {
     online = false
     started.dropAll()
     await until(() => stream?.state.status === 'reconnecting', 3000, 'reconnecting')
-    await sleep(100)
+    await runClientTimers() // a client unaware of navigator.onLine would have retried after its 30 s backoff
+    expect(fetches()).toBe(1)
     expect(started.requests).toHaveLength(1)
     online = true
     window.dispatchEvent(new Event('online'))

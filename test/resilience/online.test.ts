@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createEventStream } from '../../src/index'
+import { countFetches, fakeClientTimers, runClientTimers } from '../helpers/clientTimers'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { startSseServer } from '../helpers/sseServer'
-import { sleep, until } from '../helpers/until'
+import { until } from '../helpers/until'
 
 /** A browser-like global: `navigator.onLine` and window events on globalThis. */
 function stubBrowserNetwork() {
@@ -35,11 +36,16 @@ function stubBrowserNetwork() {
 
 describe('online/offline in a browser-like environment', () => {
   let browser: ReturnType<typeof stubBrowserNetwork>
+  let fetches: () => number
   beforeEach(() => {
     browser = stubBrowserNetwork()
+    fakeClientTimers()
+    fetches = countFetches()
   })
   afterEach(() => {
     vi.unstubAllGlobals()
+    vi.useRealTimers()
+    vi.restoreAllMocks()
   })
   // Hooks run last-registered first: stream and server close while the globals are still stubbed.
   const track = closeAfterEach()
@@ -65,7 +71,8 @@ describe('online/offline in a browser-like environment', () => {
 
   it('waits for the online event instead of retrying while navigator.onLine is false', async () => {
     const { server, stream, ids } = await connectThenDrop(1)
-    await sleep(300) // with a 1 ms backoff an unaware client would have retried several times by now
+    await runClientTimers() // with a 1 ms backoff an unaware client would have retried many times by now
+    expect(fetches()).toBe(1)
     expect(server.requests).toHaveLength(1)
     expect(stream.state.status).toBe('reconnecting')
     expect(browser.network.listeners).toBe(1)
@@ -88,7 +95,8 @@ describe('online/offline in a browser-like environment', () => {
     browser.goOnline()
     browser.goOnline()
     await until(() => ids.length === 5, 3000, 'the rest')
-    await sleep(50)
+    await runClientTimers()
+    expect(fetches()).toBe(2)
     expect(server.requests).toHaveLength(2)
   })
 
@@ -96,7 +104,8 @@ describe('online/offline in a browser-like environment', () => {
     const { server, stream } = await connectThenDrop(1)
     stream.close()
     browser.goOnline()
-    await sleep(100)
+    await runClientTimers()
+    expect(fetches()).toBe(1)
     expect(server.requests).toHaveLength(1)
     expect(stream.state.status).toBe('closed')
   })
@@ -106,7 +115,8 @@ describe('online/offline in a browser-like environment', () => {
     stream.reconnect()
     await until(() => ids.length === 5, 3000, 'the rest after reconnect()')
     browser.goOnline() // the old wait must be gone: no second connection
-    await sleep(50)
+    await runClientTimers()
+    expect(fetches()).toBe(2)
     expect(server.requests).toHaveLength(2)
   })
 })
