@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createEventStream, type EventStreamError } from '../../src/index'
+import { fakeClientTimers, runClientTimers } from '../helpers/clientTimers'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { type Plan, startSseServer } from '../helpers/sseServer'
 import { sleep, until } from '../helpers/until'
@@ -67,7 +68,8 @@ describe('idle watchdog (idleTimeout)', () => {
         : { kind: 'stream' },
     )
     await until(() => ids.length === 1, 3000, 'the first event')
-    await sleep(450) // more than twice idleTimeout, kept alive by heartbeats only
+    // Real time is the point here: more than twice idleTimeout, kept alive by heartbeats only.
+    await sleep(450)
     expect(errors).toEqual([])
     expect(stream.state.status).toBe('open')
     expect(server.requests).toHaveLength(1)
@@ -80,23 +82,24 @@ describe('idle watchdog (idleTimeout)', () => {
   it('does not fire while events keep flowing faster than idleTimeout', async () => {
     // 10 events, one every 60 ms and no heartbeats: the whole stream takes 3× idleTimeout.
     const { server, ids, errors } = await open(() => ({ kind: 'stream', pace: 60 }))
-    await until(() => ids.length === 10, 3000, 'all ten events')
-    await sleep(100)
+    await until(() => ids.length === 10, 3000, 'all ten events') // the flow is over: an error would be in
     expect(errors).toEqual([])
     expect(server.requests).toHaveLength(1)
   })
 
   it('does not spin when idleTimeout is beyond what a timer can wait (2^31 ms)', async () => {
+    fakeClientTimers() // fake timers overflow as Node's do: a delay over 2^31 - 1 ms becomes 1 ms
     const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout')
     try {
       const { server } = await open(() => ({ kind: 'hold' }), { idleTimeout: 2 ** 32 })
       await until(() => server.requests.length === 1, 3000, 'the request')
-      await sleep(100)
+      await runClientTimers(100)
       // An overflowing timer fires after 1 ms and re-arms: about 100 watchdog timers in 100 ms.
       const watchdogTimers = setTimeoutSpy.mock.calls.filter(([, delay]) => (delay ?? 0) > 1e6)
       expect(watchdogTimers).toHaveLength(1)
     } finally {
       setTimeoutSpy.mockRestore()
+      vi.useRealTimers()
     }
   })
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createEventStream, type EventStreamError, type StreamEvent } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { startSseServer } from '../helpers/sseServer'
-import { sleep, until } from '../helpers/until'
+import { until } from '../helpers/until'
 
 describe('maxEventSize at the client level', () => {
   const track = closeAfterEach()
@@ -105,8 +105,7 @@ describe('maxEventSize at the client level', () => {
       maxEventSize: 1000,
       chunks: [1000],
     })
-    await until(() => events.length === 2, 3000, 'both events')
-    await sleep(20)
+    await until(() => events.length === 2, 3000, 'both events') // the last bytes: any error came before
     expect(events.map((event) => event.raw)).toEqual(['first', 'second'])
     expect(errors).toEqual([])
   })
@@ -126,14 +125,18 @@ describe('maxEventSize at the client level', () => {
   })
 
   it('reports endless data lines without a blank line at once, once per event', async () => {
-    const { events, errors, stream } = await run([`event: flood\n${'data: 0123456789\n'.repeat(300)}`], {
-      maxEventSize: 1000,
-      chunks: [64],
-    })
-    await until(() => errors.length === 1, 3000, 'the too-large error')
-    await sleep(20) // the rest of the flood arrives: still one error for the one event
+    // After the flood, a blank line and one more event: when it arrives, the whole flood has been read.
+    const { events, errors, stream } = await run(
+      [`event: flood\n${'data: 0123456789\n'.repeat(300)}`, '\ndata: end\n\n'],
+      { maxEventSize: 1000, chunks: [64] },
+    )
+    const order: string[] = []
+    stream.onError((error) => order.push(`${error.code} ${error.event?.type}`))
+    stream.onAny((event) => order.push(`event ${event.raw}`))
+    await until(() => events.length === 1, 3000, 'the event after the flood')
     expect(errors.map((error) => [error.code, error.event?.type])).toEqual([['too-large', 'flood']])
-    expect(events).toEqual([])
+    expect(order).toEqual(['too-large flood', 'event end']) // the error while the flood was still coming
+    expect(events.map((event) => event.raw)).toEqual(['end'])
     expect(stream.state.status).toBe('open')
   })
 
