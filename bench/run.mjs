@@ -5,8 +5,7 @@
 // Each round runs every contender once per case, in its own process (two warm-up runs, then `--runs` timed
 // runs); the rounds interleave the contenders, so that a machine that slows down for a minute (a shared
 // VM does) slows all of them alike and the ratios hold.
-// Writes bench/results/latest.json and /work/notes/readme-bench.md (when that folder exists), prints
-// markdown tables.
+// Writes bench/results/latest.json and the markdown tables it prints to bench/results/latest.md.
 
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
@@ -194,8 +193,7 @@ console.log(markdown)
 if (!flag('no-write')) {
   mkdirSync(join(root, 'bench/results'), { recursive: true })
   writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify(results, null, 2)}\n`)
-  const notes = join(root, '../notes')
-  if (existsSync(notes)) writeFileSync(join(notes, 'readme-bench.md'), markdown)
+  writeFileSync(join(root, 'bench/results/latest.md'), markdown)
 }
 
 function formatRate(events) {

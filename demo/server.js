@@ -1,4 +1,4 @@
-// The demo: a local SSE server (the seed article's `/stream`, plus typed JSON events) and a page that uses
+// The demo: a local SSE server (a plain `/stream` of numbered messages, plus typed JSON events) and a page that uses
 // the built library. `npm start` runs it on http://127.0.0.1:8888; `createDemoServer()` is used by tests.
 import { readFile } from 'node:fs/promises'
 import http from 'node:http'
@@ -39,7 +39,7 @@ function openStream(response) {
   response.flushHeaders()
 }
 
-/** The seed's endpoint: `data: Message N` every interval, with ids so that a reconnect resumes. */
+/** The plain endpoint: `data: Message N` every interval, with ids so that a reconnect resumes. */
 function streamMessages(request, response, interval) {
   openStream(response)
   let counter = nextId(request)

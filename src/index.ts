@@ -1,6 +1,6 @@
 // The vanilla core: zero dependencies, no React. The parser and connection internals stay private; the
 // `Connection` interfaces are public types for share strategies (`typed-sse/tabs`).
-export type { Connection, ConnectionListener } from './core/connection'
+
 export { createEventStream } from './core/createEventStream'
 export { EventStreamError, type EventStreamErrorCode, isEventStreamError } from './core/errors'
 export { shareEventStream } from './core/share'
@@ -8,6 +8,8 @@ export type { StandardSchemaV1 } from './core/standardSchema'
 export { type EventHandlers, type SubscribeOptions, subscribe } from './core/subscribe'
 export type {
   AnyStreamEvent,
+  Connection,
+  ConnectionListener,
   ConnectionOptions,
   DecodeMap,
   DecodeOption,

@@ -4,7 +4,7 @@ import { useEventStream } from 'typed-sse/react'
 import { createLiveEndpoint } from './mocks/live'
 import { Demo, StateView } from './ui'
 
-/** The mock server: `id: N` / `data: Message N`, one event per `?interval=` ms (the seed's `/stream`). */
+/** The mock server: `id: N` / `data: Message N`, one event per `?interval=` ms (the plain `/stream` of the demo server). */
 const feed = createLiveEndpoint<{ message: string }>((n) => ({ data: `Message ${n}` }))
 
 function LiveFeed({ interval }: { interval: number }) {
@@ -56,5 +56,5 @@ const meta = {
 
 export default meta
 
-/** The seed's stream: `data: Message N` every second, rendered as a growing list. */
+/** The plain stream: `data: Message N` every second, rendered as a growing list. */
 export const EverySecond: StoryObj<typeof meta> = {}

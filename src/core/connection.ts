@@ -1,39 +1,14 @@
 import { assertNumber } from './assert'
 import { EventStreamError, reasonOf } from './errors'
 import { createParser } from './parse'
+import { readBody } from './readBody'
 import { createRequestBuilder } from './request'
 import { classifyResponse, discard } from './response'
 import { normalizeRetryOptions, retryDelay, shouldRetry } from './retry'
 import { createStateStore, initialState, type StateFields } from './state'
 import { after, afterDelayOrOnline, type Cancel, watchIdle } from './timers'
-import type { ConnectionOptions, StreamState } from './types'
+import type { Connection, ConnectionListener, ConnectionOptions } from './types'
 import { redactUrl, resolveUrl, scrub, secretsOf } from './url'
-import { createUtf8Decoder } from './utf8'
-
-/** What a consumer of a connection hears: raw events, errors, state changes and the end. */
-export interface ConnectionListener {
-  event(type: string, raw: string, id: string): void
-  error(error: EventStreamError): void
-  state(): void
-  /** The connection closed: by `close()`, a 204, or a fatal error (then `error` is set). */
-  closed(error: EventStreamError | undefined): void
-}
-
-/**
- * One HTTP event-stream connection and its life: request, parse, reconnect with backoff, resume with
- * `Last-Event-ID`. It emits raw events; decoding belongs to each consumer, so that a connection can be
- * shared by consumers with different decoders.
- */
-export interface Connection {
-  /** The absolute URL this connection requests. */
-  readonly url: string
-  readonly state: StreamState
-  /** `state.status`, without building a snapshot. */
-  readonly status: StreamState['status']
-  attach(listener: ConnectionListener): () => void
-  reconnect(): void
-  close(): void
-}
 
 /** The default `maxEventSize`: 4 MiB of text. */
 export const DEFAULT_MAX_EVENT_SIZE = 4 * 1024 * 1024
@@ -160,21 +135,11 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
   }
 
   /** Reads and parses `body` until it ends or the attempt does; each attempt has a parser of its own. */
-  async function read(
+  function read(
     attempt: Attempt,
     body: ReadableStream<Uint8Array | string>,
-    touch: (() => void) | undefined,
+    touch?: () => void,
   ): Promise<void> {
-    const reader = body.getReader()
-    // Ending the attempt cancels the body itself, also when a custom `fetch` ignores the abort signal.
-    attempt.stops.push(() => {
-      try {
-        reader.cancel().catch(() => {})
-      } catch {
-        // a reader whose cancel() throws has nothing left to release
-      }
-    })
-    const decode = createUtf8Decoder()
     const parser = createParser(
       {
         onEvent(type, data, id) {
@@ -196,13 +161,14 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
       },
       { lastEventId: fields.lastEventId, maxEventSize },
     )
-    while (true) {
-      const { done, value } = await reader.read()
-      if (!attempt.active || done) return
-      touch?.()
-      // Some fetch polyfills hand out text rather than bytes.
-      parser.feed(typeof value === 'string' ? value : decode(value))
-    }
+    return readBody(body, {
+      active: () => attempt.active,
+      onCancel: (cancel) => attempt.stops.push(cancel),
+      onText(text) {
+        touch?.()
+        parser.feed(text)
+      },
+    })
   }
 
   function stop(attempt: Attempt): void {

@@ -121,6 +121,8 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
     if (data.length + partialLine.length + lineEnd - position > maxEventSize) {
       const line = partialLine + chunk.slice(position, lineEnd)
       partialLine = ''
+      // A comment this long is dropped, as `appendPartialLine` drops it when it arrives in pieces.
+      if (line.charCodeAt(0) === COLON) return
       if (sizeWith(line) > maxEventSize) markTooLarge(line)
       else processLine(line, 0, line.length)
     } else if (partialLine === '') {
@@ -148,12 +150,11 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
   /**
    * The size that counts against `maxEventSize` with `line` (perhaps only its start) added: for a data
    * line, the event's data as `raw` would have it (values joined with LF); for any other line, the line
-   * itself, so that an endless line of any kind is caught; a comment or the start of a data line: nothing.
+   * itself, so that an endless line of any kind is caught; the start of a data line (`dat`): nothing yet.
    */
   function sizeWith(line: string): number {
     if (isDataField(line, 0)) return data.length + (hasData ? 1 : 0) + line.length - valueStart(line, 5)
-    if (line.charCodeAt(0) === COLON || 'data:'.startsWith(line)) return data.length
-    return line.length
+    return 'data:'.startsWith(line) ? data.length : line.length
   }
 
   /**

@@ -1,7 +1,7 @@
-import { type Connection, createConnection } from './connection'
+import { createConnection } from './connection'
 import { identity, sharingKey } from './sharingKey'
 import { createStreamOver } from './stream'
-import type { EventMap, EventStream, EventStreamOptions } from './types'
+import type { Connection, EventMap, EventStream, EventStreamOptions } from './types'
 import { resolveUrl } from './url'
 
 interface SharedConnection {

@@ -1,10 +1,10 @@
-import type { Connection } from './connection'
 import { createDecoder, PendingDecode } from './decode'
 import { EventStreamError, reasonOf } from './errors'
 import { createPushIterator, type IteratorSink } from './iterator'
 import { sameState } from './state'
 import type {
   AnyStreamEvent,
+  Connection,
   EventMap,
   EventStream,
   EventStreamOptions,
@@ -65,7 +65,7 @@ export function createStreamOver<E extends EventMap>(
   }
 
   /** Records a recoverable error of this consumer (decode, handler) and reports it. */
-  function fail(error: EventStreamError): void {
+  function reportOwnError(error: EventStreamError): void {
     ownError = error
     notifyState()
     reportError(error)
@@ -95,12 +95,12 @@ export function createStreamOver<E extends EventMap>(
     try {
       handler(value, event)
     } catch (cause) {
-      fail(handlerError(cause, event))
+      reportOwnError(handlerError(cause, event))
     }
   }
 
   function decodeFailed(error: unknown): void {
-    if (!closed) fail(error as EventStreamError)
+    if (!closed) reportOwnError(error as EventStreamError)
   }
 
   function receive(type: string, raw: string, id: string): void {

@@ -1,4 +1,3 @@
-import type { Connection } from './connection'
 import type { EventStreamError } from './errors'
 import type { StandardSchemaV1 } from './standardSchema'
 
@@ -204,5 +203,30 @@ export interface EventStream<E extends EventMap = EventMap> extends AsyncIterabl
   /** Reconnects now with the backoff reset; after a fatal error or a 204 it starts again. */
   reconnect(): void
   /** Closes the stream for good: aborts the request, clears every timer, ends every iterator. */
+  close(): void
+}
+
+/** What a consumer of a connection hears: raw events, errors, state changes and the end. */
+export interface ConnectionListener {
+  event(type: string, raw: string, id: string): void
+  error(error: EventStreamError): void
+  state(): void
+  /** The connection closed: by `close()`, a 204, or a fatal error (then `error` is set). */
+  closed(error: EventStreamError | undefined): void
+}
+
+/**
+ * One HTTP event-stream connection and its life: request, parse, reconnect with backoff, resume with
+ * `Last-Event-ID`. It emits raw events; decoding belongs to each consumer, so that a connection can be
+ * shared by consumers with different decoders.
+ */
+export interface Connection {
+  /** The absolute URL this connection requests. */
+  readonly url: string
+  readonly state: StreamState
+  /** `state.status`, without building a snapshot. */
+  readonly status: StreamState['status']
+  attach(listener: ConnectionListener): () => void
+  reconnect(): void
   close(): void
 }

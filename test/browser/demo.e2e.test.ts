@@ -33,7 +33,7 @@ it('shows live events from the demo server in the vanilla view and in the React 
   await expect.poll(() => react.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3)
   expect(await page.getByTestId('vanilla-status').textContent()).toBe('open')
   expect(await page.getByTestId('react-status').textContent()).toBe('open')
-  // Newest first: the seed's messages, and typed events rendered through `lastEvent` narrowing.
+  // Newest first: the plain messages, and typed events rendered through `lastEvent` narrowing.
   expect(await vanilla.last().textContent()).toBe('Message 0')
   expect(await page.getByTestId('react-last').textContent()).toMatch(/^(SSE at \d+\.\d\d|\w+: hello #\d+)$/)
   await page.screenshot({ path: `${artifacts}demo.png`, fullPage: true })

@@ -25,7 +25,7 @@ const number = async (page: Page, testId: string) => Number(await text(page, tes
 /** What each story must show. A story without an entry here fails the first test. */
 const checks: Record<string, Check> = {
   'examples-1-live-feed--every-second': {
-    // The default (one message per second), as the seed's server sends it.
+    // The default: one message per second, as the demo server sends it.
     async run(page, expect) {
       const items = page.getByTestId('feed').locator('li')
       await expect.poll(() => items.count(), poll).toBeGreaterThanOrEqual(3)

@@ -19,7 +19,7 @@ async function listen(server: http.Server): Promise<string> {
 }
 
 describe('against a real node:http server on 127.0.0.1', () => {
-  it("consumes the seed article's /stream end to end", async () => {
+  it('consumes a plain /stream of numbered messages end to end', async () => {
     const origin = await listen(createDemoServer({ interval: 5 }))
     const stream = createEventStream<{ message: string }>(`${origin}/stream`, { decode: 'text' })
     const messages: string[] = []

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-// The README's React examples, rendered against MSW: keep them in sync with notes/readme-react.md.
+// The README's React examples, rendered against MSW: each test runs the code its README section shows.
 import { act, render, screen, waitFor } from '@testing-library/react'
 import { HttpResponse, http } from 'msw'
 import { useEffect } from 'react'
