@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createEventStream, type EventStreamError, type StreamEvent } from '../../src/index'
+import { closeAfterEach } from '../helpers/closeAfterEach'
 import { chooseSeed, createRandom } from '../helpers/random'
-import { type Plan, type SseServer, startSseServer } from '../helpers/sseServer'
-import { sleep, until } from '../helpers/until'
+import { type Plan, startSseServer } from '../helpers/sseServer'
+import { until } from '../helpers/until'
 
 const COUNT = 5000
 /** At most this many whole events per cut response, so that 5,000 events need ≥ 100 cuts. */
@@ -75,11 +76,7 @@ function offsetIn(n: number, category: Category, pick: (min: number, max: number
 }
 
 describe('chaos: a flaky server that cuts, fails and stalls', () => {
-  let server: SseServer | undefined
-  afterEach(async () => {
-    await server?.close()
-    server = undefined
-  })
+  const track = closeAfterEach()
 
   it('delivers 5,000 events exactly once and in order across ≥ 100 cuts, 5xx answers and stalls', async () => {
     const seed = chooseSeed()
@@ -101,54 +98,58 @@ describe('chaos: a flaky server that cuts, fails and stalls', () => {
     const stops = { cut: 0, end: 0, stall: 0, http500: 0, http503: 0 }
     let retryAfterProbe = -1
 
-    server = await startSseServer({
-      count: COUNT,
-      frame,
-      respond(request): Plan {
-        if (request.index === 10) {
-          retryAfterProbe = request.index
-          stops.http503++
-          return { kind: 'reply', status: 503, headers: { 'retry-after': '1' }, body: 'busy' }
-        }
-        const roll = random.next()
-        if (roll < 0.06) {
-          const status = roll < 0.03 ? 500 : 503
-          stops[status === 500 ? 'http500' : 'http503']++
-          return { kind: 'reply', status, headers: { 'retry-after': '0' }, body: 'Service Unavailable' }
-        }
-        const chunks = Array.from({ length: 8 }, () => random.int(1, 400))
-        const first = request.firstEvent
-        const target = first + random.int(0, MAX_EVENTS_PER_CUT)
-        if (target > COUNT) return { kind: 'stream', chunks } // the rest, then stay open
-        const category = CATEGORIES[random.int(0, CATEGORIES.length - 1)] as Category
-        const at =
-          (before[target] as number) - (before[first] as number) + offsetIn(target, category, random.int)
-        cuts[category]++
-        if (stops.stall < MAX_STALLS && roll < 0.09) {
-          stops.stall++
-          return { kind: 'stream', stallAfter: at, chunks }
-        }
-        if (random.next() < 0.2) {
-          stops.end++
-          return { kind: 'stream', endAfter: at, chunks }
-        }
-        stops.cut++
-        return { kind: 'stream', cutAfter: at, chunks }
-      },
-    })
+    const server = track(
+      await startSseServer({
+        count: COUNT,
+        frame,
+        respond(request): Plan {
+          if (request.index === 10) {
+            retryAfterProbe = request.index
+            stops.http503++
+            return { kind: 'reply', status: 503, headers: { 'retry-after': '1' }, body: 'busy' }
+          }
+          const roll = random.next()
+          if (roll < 0.06) {
+            const status = roll < 0.03 ? 500 : 503
+            stops[status === 500 ? 'http500' : 'http503']++
+            return { kind: 'reply', status, headers: { 'retry-after': '0' }, body: 'Service Unavailable' }
+          }
+          const chunks = Array.from({ length: 8 }, () => random.int(1, 400))
+          const first = request.firstEvent
+          const target = first + random.int(0, MAX_EVENTS_PER_CUT)
+          if (target > COUNT) return { kind: 'stream', chunks } // the rest, then stay open
+          const category = CATEGORIES[random.int(0, CATEGORIES.length - 1)] as Category
+          const at =
+            (before[target] as number) - (before[first] as number) + offsetIn(target, category, random.int)
+          cuts[category]++
+          if (stops.stall < MAX_STALLS && roll < 0.09) {
+            stops.stall++
+            return { kind: 'stream', stallAfter: at, chunks }
+          }
+          if (random.next() < 0.2) {
+            stops.end++
+            return { kind: 'stream', endAfter: at, chunks }
+          }
+          stops.cut++
+          return { kind: 'stream', cutAfter: at, chunks }
+        },
+      }),
+    )
 
     const received: StreamEvent[] = []
     /** How many events the client had when it sent each request. */
     const receivedAtRequest: number[] = []
-    const stream = createEventStream<{ tick: string }>(server.url, {
-      fetch: (input, init) => {
-        receivedAtRequest.push(received.length)
-        return globalThis.fetch(input, init)
-      },
-      decode: 'text',
-      retry: { initialDelay: 1, maxDelay: 20 },
-      idleTimeout: IDLE_TIMEOUT,
-    })
+    const stream = track(
+      createEventStream<{ tick: string }>(server.url, {
+        fetch: (input, init) => {
+          receivedAtRequest.push(received.length)
+          return globalThis.fetch(input, init)
+        },
+        decode: 'text',
+        retry: { initialDelay: 1, maxDelay: 20 },
+        idleTimeout: IDLE_TIMEOUT,
+      }),
+    )
     const errors: EventStreamError[] = []
     stream.onAny((event) => received.push(event))
     stream.onError((error) => errors.push(error))
@@ -157,8 +158,12 @@ describe('chaos: a flaky server that cuts, fails and stalls', () => {
       for await (const event of stream) iterated.push(event.id)
     })()
 
-    await until(() => received.length >= COUNT, 18_000, `${COUNT} events (got ${received.length})`)
-    await sleep(50) // anything extra (a duplicate) would show up now
+    // The server has nothing after its last event: once that arrived, a duplicate would have too.
+    await until(
+      () => received.at(-1)?.id === String(COUNT),
+      18_000,
+      `event ${COUNT} (got ${received.length})`,
+    )
     stream.close()
     await loop
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { backoffDelay, normalizeRetryOptions, type RetryPolicy } from '../../src/core/retry'
 import { createEventStream, type EventStream } from '../../src/index'
+import { countFetches, fakeClientTimers, runClientTimers } from '../helpers/clientTimers'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { createRandom } from '../helpers/random'
 import { type Plan, startSseServer } from '../helpers/sseServer'
@@ -17,6 +18,8 @@ describe('no reconnect storms against an always-failing server', () => {
     vi.useRealTimers()
     vi.restoreAllMocks()
   })
+  // Hooks run last-registered first: streams and servers close before the timers are reset.
+  const track = closeAfterEach()
 
   it('waits 1 s, 2 s, 4 s … capped at 30 s between requests by default (jitter off), 24 requests in 10 minutes', async () => {
     vi.useFakeTimers()
@@ -26,7 +29,9 @@ describe('no reconnect storms against an always-failing server', () => {
       return new Response('Internal Server Error', { status: 500 })
     }) as unknown as typeof globalThis.fetch
     const start = Date.now()
-    const stream = createEventStream('http://127.0.0.1:9/always-500', { fetch, retry: { jitter: false } })
+    const stream = track(
+      createEventStream('http://127.0.0.1:9/always-500', { fetch, retry: { jitter: false } }),
+    )
     await vi.advanceTimersByTimeAsync(10 * 60_000)
     stream.close()
     const gaps = gapsOf(times)
@@ -48,7 +53,7 @@ describe('no reconnect storms against an always-failing server', () => {
       times.push(Date.now())
       return always500(...args)
     }) as unknown as typeof globalThis.fetch
-    const stream = createEventStream('http://127.0.0.1:9/always-500', { fetch })
+    const stream = track(createEventStream('http://127.0.0.1:9/always-500', { fetch }))
     stream.subscribeState(() => {
       if (stream.state.status === 'reconnecting' && stream.state.retryDelay !== undefined) {
         delays.push(stream.state.retryDelay)
@@ -68,28 +73,28 @@ describe('no reconnect storms against an always-failing server', () => {
   })
 
   it('sends a bounded number of requests to a real always-500 server, with growing gaps', async () => {
-    const server = await startSseServer({ respond: () => ({ kind: 'reply', status: 500, body: 'down' }) })
-    try {
-      const stream = createEventStream(server.url, {
+    const server = track(
+      await startSseServer({ respond: () => ({ kind: 'reply', status: 500, body: 'down' }) }),
+    )
+    const stream = track(
+      createEventStream(server.url, {
         retry: { initialDelay: 20, maxDelay: 320, jitter: false },
-      })
-      await sleep(1500)
-      stream.close()
-      const times = server.requests.map((request) => request.time)
-      const gaps = gapsOf(times)
-      console.log(
-        `real always-500 server: ${times.length} requests in 1.5 s, gaps ${gaps.map((gap) => gap.toFixed(0)).join(', ')} ms`,
-      )
-      // 0, 20, 60, 140, 300, 620, 940, 1260 ms: 8 requests (a client without backoff would send hundreds).
-      expect(times.length).toBeGreaterThanOrEqual(5)
-      expect(times.length).toBeLessThanOrEqual(9)
-      const expected = [20, 40, 80, 160, 320, 320, 320]
-      gaps.forEach((gap, i) => {
-        expect(gap).toBeGreaterThanOrEqual(0.8 * (expected[i] ?? 320))
-      })
-    } finally {
-      await server.close()
-    }
+      }),
+    )
+    await sleep(1500) // real time is the point: how many requests a real server gets in 1.5 s
+    stream.close()
+    const times = server.requests.map((request) => request.time)
+    const gaps = gapsOf(times)
+    console.log(
+      `real always-500 server: ${times.length} requests in 1.5 s, gaps ${gaps.map((gap) => gap.toFixed(0)).join(', ')} ms`,
+    )
+    // 0, 20, 60, 140, 300, 620, 940, 1260 ms: 8 requests (a client without backoff would send hundreds).
+    expect(times.length).toBeGreaterThanOrEqual(5)
+    expect(times.length).toBeLessThanOrEqual(9)
+    const expected = [20, 40, 80, 160, 320, 320, 320]
+    gaps.forEach((gap, i) => {
+      expect(gap).toBeGreaterThanOrEqual(0.8 * (expected[i] ?? 320))
+    })
   })
 })
 
@@ -107,7 +112,7 @@ describe('no reconnect storms from a server that flaps', () => {
     const ids: string[] = []
     const stream = track(createEventStream(server.url, { decode: 'text' }))
     stream.onAny((event) => ids.push(event.id))
-    await sleep(2000)
+    await sleep(2000) // real time is the point: how many requests a flapping server gets in 2 s
     stream.close()
     console.log(
       `flapping server (retry: 0, one event per response): ${server.requests.length} requests in 2 s`,
@@ -179,15 +184,25 @@ describe('no reconnect storms from a server that flaps', () => {
 })
 
 describe('maxAttempts', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+    vi.restoreAllMocks()
+  })
+  // Hooks run last-registered first: streams and servers close before the timers are reset.
   const track = closeAfterEach()
 
   it.each([1, 3])(
     'with maxAttempts %i: exactly that many requests to an always-500 server, then closed',
     async (n) => {
+      fakeClientTimers()
+      const fetches = countFetches()
       const server = track(await startSseServer({ respond: () => ({ kind: 'reply', status: 500 }) }))
       const stream = track(createEventStream(server.url, { retry: { initialDelay: 1, maxAttempts: n } }))
-      await until(() => stream.state.status === 'closed', 3000, 'closed')
-      await sleep(30)
+      for (let failed = 1; failed <= n; failed++) {
+        await until(() => stream.state.attempt === failed, 3000, `failed attempt ${failed}`) // real network
+        await runClientTimers() // the backoff: the next attempt starts now, and none after the last
+      }
+      expect(fetches()).toBe(n)
       expect(server.requests).toHaveLength(n)
       expect(stream.state).toMatchObject({
         status: 'closed',
