@@ -1,11 +1,19 @@
 import { HttpResponse, http } from 'msw'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createEventStream, type EventStreamError, type StreamState } from '../../src/index'
 import { eventStreamHandler, eventStreamResponse } from '../../src/testing'
+import { countFetches, fakeClientTimers, runClientTimers } from '../helpers/clientTimers'
+import { closeAfterEach } from '../helpers/closeAfterEach'
 import { setupMockServer, type Ticker, ticks } from '../helpers/mockServer'
 import { until } from '../helpers/until'
 
 const { server, requests } = setupMockServer()
+afterEach(() => {
+  vi.useRealTimers()
+  vi.restoreAllMocks()
+})
+// Hooks run last-registered first: the streams close, then the timers and the handlers are reset.
+const track = closeAfterEach()
 
 const URL = 'http://sse.test/stream'
 const fast = { initialDelay: 5, maxDelay: 20 }
@@ -28,7 +36,7 @@ function statusLog(stream: { state: StreamState; subscribeState(listener: () => 
 describe('createEventStream against a mocked endpoint', () => {
   it('delivers typed events sent over time, in order, with their ids', async () => {
     serve(eventStreamHandler<Ticker>(URL, ticks(5), { interval: 5 }))
-    const stream = createEventStream<Ticker>(URL)
+    const stream = track(createEventStream<Ticker>(URL))
     const seen: [number, string][] = []
     stream.on('tick', (data, event) => seen.push([data.n, event.id]))
     await until(() => seen.length === 5)
@@ -46,12 +54,14 @@ describe('createEventStream against a mocked endpoint', () => {
   it('sends exactly Accept: text/event-stream, no other default header, with cache mode no-store', async () => {
     const requests = serve(eventStreamHandler(URL, [{ data: '1' }]))
     const inits: RequestInit[] = []
-    const stream = createEventStream(URL, {
-      fetch: (input, init) => {
-        inits.push(init as RequestInit)
-        return fetch(input, init)
-      },
-    })
+    const stream = track(
+      createEventStream(URL, {
+        fetch: (input, init) => {
+          inits.push(init as RequestInit)
+          return fetch(input, init)
+        },
+      }),
+    )
     await until(() => stream.state.status === 'open')
     stream.close()
     const [request] = requests
@@ -62,12 +72,14 @@ describe('createEventStream against a mocked endpoint', () => {
 
   it('passes method, body, credentials and static headers, and keeps Accept exact', async () => {
     const requests = serve(eventStreamHandler(URL, [{ data: '1' }], { method: 'post' }))
-    const stream = createEventStream(URL, {
-      method: 'POST',
-      body: JSON.stringify({ prompt: 'hi' }),
-      headers: { authorization: 'Bearer t', accept: 'application/json' },
-      credentials: 'include',
-    })
+    const stream = track(
+      createEventStream(URL, {
+        method: 'POST',
+        body: JSON.stringify({ prompt: 'hi' }),
+        headers: { authorization: 'Bearer t', accept: 'application/json' },
+        credentials: 'include',
+      }),
+    )
     await until(() => stream.state.status === 'open')
     stream.close()
     const request = requests[0] as Request
@@ -78,7 +90,7 @@ describe('createEventStream against a mocked endpoint', () => {
 
   it('reconnects after a dropped connection and resumes with Last-Event-ID', async () => {
     const requests = serve(eventStreamHandler<Ticker>(URL, ticks(6), { interval: 2, dropAfter: 2 }))
-    const stream = createEventStream<Ticker>(URL, { retry: fast })
+    const stream = track(createEventStream<Ticker>(URL, { retry: fast }))
     const status = statusLog(stream)
     const seen: number[] = []
     stream.on('tick', (data) => seen.push(data.n))
@@ -91,7 +103,7 @@ describe('createEventStream against a mocked endpoint', () => {
 
   it('sends the lastEventId option on the first request', async () => {
     const requests = serve(eventStreamHandler<Ticker>(URL, ticks(4)))
-    const stream = createEventStream<Ticker>(URL, { lastEventId: '1' })
+    const stream = track(createEventStream<Ticker>(URL, { lastEventId: '1' }))
     const seen: number[] = []
     stream.on('tick', (data) => seen.push(data.n))
     await until(() => seen.length === 2)
@@ -101,12 +113,15 @@ describe('createEventStream against a mocked endpoint', () => {
   })
 
   it('closes for good on HTTP 204, without an error', async () => {
+    fakeClientTimers()
+    const fetches = countFetches()
     const requests = serve(http.get(URL, () => new HttpResponse(null, { status: 204 })))
-    const stream = createEventStream(URL, { retry: fast })
+    const stream = track(createEventStream(URL, { retry: fast }))
     const errors: EventStreamError[] = []
     stream.onError((error) => errors.push(error))
     await until(() => stream.state.status === 'closed')
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await runClientTimers() // a retry would start now
+    expect(fetches()).toBe(1)
     expect(requests).toHaveLength(1)
     expect(errors).toEqual([])
     expect(stream.state.error).toBeUndefined()
@@ -122,7 +137,7 @@ describe('createEventStream against a mocked endpoint', () => {
           : eventStreamResponse([{ data: '1' }])
       }),
     )
-    const stream = createEventStream(URL, { retry: fast })
+    const stream = track(createEventStream(URL, { retry: fast }))
     await until(() => stream.state.status === 'reconnecting')
     expect(stream.state.retryDelay).toBe(1000)
     expect(stream.state.error).toMatchObject({ code: 'http', status: 503 })
@@ -139,7 +154,7 @@ describe('createEventStream against a mocked endpoint', () => {
       [404, false],
     ] as const) {
       const requests = serve(http.get(URL, () => new HttpResponse(null, { status })))
-      const stream = createEventStream(URL, { retry: { ...fast, maxAttempts: 2 } })
+      const stream = track(createEventStream(URL, { retry: { ...fast, maxAttempts: 2 } }))
       await until(() => stream.state.status === 'closed')
       expect(requests.length, `HTTP ${status}`).toBe(retried ? 2 : 1)
       expect(stream.state).toMatchObject({ attempt: retried ? 2 : 1, error: { code: 'http', status } })
@@ -148,7 +163,7 @@ describe('createEventStream against a mocked endpoint', () => {
 
   it('reports a decode failure, skips that event and goes on', async () => {
     serve(eventStreamHandler(URL, [{ data: '1' }, { data: '{broken' }, { data: '3' }], { interval: 2 }))
-    const stream = createEventStream<{ message: number }>(URL)
+    const stream = track(createEventStream<{ message: number }>(URL))
     const seen: number[] = []
     const errors: EventStreamError[] = []
     stream.on('message', (data) => seen.push(data))
@@ -163,7 +178,7 @@ describe('createEventStream against a mocked endpoint', () => {
 
   it('gives up after maxAttempts consecutive failures and keeps the last error', async () => {
     const requests = serve(http.get(URL, () => HttpResponse.error()))
-    const stream = createEventStream(URL, { retry: { ...fast, maxAttempts: 3 } })
+    const stream = track(createEventStream(URL, { retry: { ...fast, maxAttempts: 3 } }))
     await until(() => stream.state.status === 'closed')
     expect(requests).toHaveLength(3)
     expect(stream.state).toMatchObject({ attempt: 3, error: { code: 'network' } })
@@ -171,7 +186,7 @@ describe('createEventStream against a mocked endpoint', () => {
 
   it('never reconnects with retry: false', async () => {
     const requests = serve(eventStreamHandler(URL, [{ data: '1' }], { whenDone: 'end' }))
-    const stream = createEventStream(URL, { retry: false })
+    const stream = track(createEventStream(URL, { retry: false }))
     await until(() => stream.state.status === 'closed')
     expect(requests).toHaveLength(1)
     expect(stream.state.error).toBeUndefined()
@@ -179,7 +194,7 @@ describe('createEventStream against a mocked endpoint', () => {
 
   it('lets the server `retry:` field replace the base delay', async () => {
     serve(eventStreamHandler(URL, [{ data: '1', retry: 400 }], { whenDone: 'end' }))
-    const stream = createEventStream(URL, { retry: { jitter: false, initialDelay: 5000 } })
+    const stream = track(createEventStream(URL, { retry: { jitter: false, initialDelay: 5000 } }))
     await until(() => stream.state.status === 'reconnecting')
     expect(stream.state.retryDelay).toBe(400)
     stream.close()
@@ -195,9 +210,11 @@ describe('async iteration', () => {
         { event: 'tick', data: { n: 2 } },
       ]),
     )
-    const stream = createEventStream<Ticker>(URL)
+    const stream = track(createEventStream<Ticker>(URL))
     const iterator = stream[Symbol.asyncIterator]()
-    await new Promise((resolve) => setTimeout(resolve, 30)) // all three arrive before the first next()
+    let arrived = 0
+    stream.onAny(() => arrived++)
+    await until(() => arrived === 3, 3000, 'all three events, before the first next()')
     const types: string[] = []
     for (let i = 0; i < 3; i++) {
       const { value } = await iterator.next()
@@ -210,7 +227,7 @@ describe('async iteration', () => {
 
   it('narrows the event by type inside the loop and closes the stream when the loop is left', async () => {
     serve(eventStreamHandler<Ticker>(URL, ticks(10), { interval: 1 }))
-    const stream = createEventStream<Ticker>(URL)
+    const stream = track(createEventStream<Ticker>(URL))
     const seen: number[] = []
     for await (const event of stream) {
       if (event.type === 'tick') seen.push(event.data.n)
@@ -222,7 +239,7 @@ describe('async iteration', () => {
 
   it('completes when the server answers 204', async () => {
     serve(http.get(URL, () => new HttpResponse(null, { status: 204 })))
-    const stream = createEventStream(URL)
+    const stream = track(createEventStream(URL))
     const events: unknown[] = []
     for await (const event of stream) events.push(event)
     expect(events).toEqual([])
@@ -230,7 +247,7 @@ describe('async iteration', () => {
 
   it('throws the fatal error that ends the stream', async () => {
     serve(http.get(URL, () => new HttpResponse(null, { status: 403 })))
-    const stream = createEventStream(URL)
+    const stream = track(createEventStream(URL))
     await expect(async () => {
       for await (const _ of stream) {
         // no events
@@ -247,7 +264,7 @@ describe('async iteration', () => {
           : new HttpResponse(null, { status: 410 }),
       ),
     )
-    const stream = createEventStream<{ message: number }>(URL, { retry: fast })
+    const stream = track(createEventStream<{ message: number }>(URL, { retry: fast }))
     const seen: number[] = []
     await expect(async () => {
       for await (const event of stream) seen.push(event.data)
