@@ -2,21 +2,31 @@ import { describe, expect, it } from 'vitest'
 import { shareEventStream } from '../../src/core/share'
 import { type StreamState, subscribe } from '../../src/index'
 import { createMockStream } from '../../src/testing'
+import { closeAfterEach } from '../helpers/closeAfterEach'
 import { until } from '../helpers/until'
 
 const URL = 'https://sse.test/feed'
 type Feed = { message: { text: string }; count: number }
 const flushMicrotasks = () => new Promise((resolve) => setTimeout(resolve, 0))
 
+const track = closeAfterEach()
+/** Unsubscribes after each test too, so that no subscription outlives its test (unsubscribing twice is harmless). */
+function trackSubscription(unsubscribe: () => void): () => void {
+  track({ close: unsubscribe })
+  return unsubscribe
+}
+
 describe('subscribe', () => {
   it('calls the handler of each event name with decoded data', async () => {
-    const server = createMockStream<Feed>()
+    const server = track(createMockStream<Feed>())
     const texts: string[] = []
     const counts: number[] = []
-    const unsubscribe = subscribe<Feed>(
-      URL,
-      { message: (data) => texts.push(data.text), count: (data) => counts.push(data) },
-      { fetch: server.fetch },
+    const unsubscribe = trackSubscription(
+      subscribe<Feed>(
+        URL,
+        { message: (data) => texts.push(data.text), count: (data) => counts.push(data) },
+        { fetch: server.fetch },
+      ),
     )
     await server.waitForConnection()
     server.send({ data: { text: 'hi' } })
@@ -29,18 +39,14 @@ describe('subscribe', () => {
   })
 
   it('shares one connection between subscribers of the same request and closes it with the last one', async () => {
-    const server = createMockStream<Feed>()
+    const server = track(createMockStream<Feed>())
     const first: string[] = []
     const second: string[] = []
-    const stopFirst = subscribe<Feed>(
-      URL,
-      { message: (data) => first.push(data.text) },
-      { fetch: server.fetch },
+    const stopFirst = trackSubscription(
+      subscribe<Feed>(URL, { message: (data) => first.push(data.text) }, { fetch: server.fetch }),
     )
-    const stopSecond = subscribe<Feed>(
-      URL,
-      { message: (data) => second.push(data.text) },
-      { fetch: server.fetch },
+    const stopSecond = trackSubscription(
+      subscribe<Feed>(URL, { message: (data) => second.push(data.text) }, { fetch: server.fetch }),
     )
     await server.waitForConnection()
     server.send({ data: { text: 'both' } })
@@ -60,15 +66,19 @@ describe('subscribe', () => {
   })
 
   it('lets every sharer decode for itself', async () => {
-    const server = createMockStream()
+    const server = track(createMockStream())
     const raw: string[] = []
     const parsed: unknown[] = []
-    const a = subscribe<{ message: string }>(
-      URL,
-      { message: (data) => raw.push(data) },
-      { fetch: server.fetch, decode: 'text' },
+    const a = trackSubscription(
+      subscribe<{ message: string }>(
+        URL,
+        { message: (data) => raw.push(data) },
+        { fetch: server.fetch, decode: 'text' },
+      ),
     )
-    const b = subscribe(URL, { message: (data) => parsed.push(data) }, { fetch: server.fetch })
+    const b = trackSubscription(
+      subscribe(URL, { message: (data) => parsed.push(data) }, { fetch: server.fetch }),
+    )
     server.send({ data: { x: 1 } })
     await until(() => parsed.length === 1)
     a()
@@ -79,7 +89,7 @@ describe('subscribe', () => {
   })
 
   it('never shares between different headers, methods, bodies or credentials', async () => {
-    const server = createMockStream()
+    const server = track(createMockStream())
     const variants = [
       {},
       { headers: { authorization: 'Bearer a' } },
@@ -89,25 +99,31 @@ describe('subscribe', () => {
       { credentials: 'include' as const },
       { headers: () => ({ authorization: 'Bearer a' }) },
     ]
-    const stops = variants.map((options) => subscribe(URL, {}, { fetch: server.fetch, ...options }))
+    const stops = variants.map((options) =>
+      trackSubscription(subscribe(URL, {}, { fetch: server.fetch, ...options })),
+    )
     await server.waitForConnection(variants.length)
     expect(server.requests).toHaveLength(variants.length)
     for (const stop of stops) stop()
   })
 
   it('shares when static headers are equal by value, whatever their spelling', async () => {
-    const server = createMockStream()
-    const a = subscribe(URL, {}, { fetch: server.fetch, headers: { Authorization: 'Bearer a', 'X-A': '1' } })
-    const b = subscribe(
-      URL,
-      {},
-      {
-        fetch: server.fetch,
-        headers: [
-          ['x-a', '1'],
-          ['authorization', 'Bearer a'],
-        ],
-      },
+    const server = track(createMockStream())
+    const a = trackSubscription(
+      subscribe(URL, {}, { fetch: server.fetch, headers: { Authorization: 'Bearer a', 'X-A': '1' } }),
+    )
+    const b = trackSubscription(
+      subscribe(
+        URL,
+        {},
+        {
+          fetch: server.fetch,
+          headers: [
+            ['x-a', '1'],
+            ['authorization', 'Bearer a'],
+          ],
+        },
+      ),
     )
     await server.waitForConnection()
     await flushMicrotasks()
@@ -117,11 +133,11 @@ describe('subscribe', () => {
   })
 
   it('keeps the connection when the last subscriber leaves and a new one joins in the same tick', async () => {
-    const server = createMockStream()
-    const stop = subscribe(URL, {}, { fetch: server.fetch })
+    const server = track(createMockStream())
+    const stop = trackSubscription(subscribe(URL, {}, { fetch: server.fetch }))
     await server.waitForConnection()
     stop()
-    const again = subscribe(URL, {}, { fetch: server.fetch })
+    const again = trackSubscription(subscribe(URL, {}, { fetch: server.fetch }))
     await flushMicrotasks()
     expect(server.requests).toHaveLength(1)
     expect(server.connected).toBe(true)
@@ -129,20 +145,22 @@ describe('subscribe', () => {
   })
 
   it('reports the state at once and on every change, and errors to onError', async () => {
-    const server = createMockStream()
+    const server = track(createMockStream())
     const states: StreamState['status'][] = []
     const errors: string[] = []
-    const stop = subscribe(
-      URL,
-      {},
-      {
-        fetch: server.fetch,
-        retry: { initialDelay: 1 },
-        onState: (state) => {
-          if (states.at(-1) !== state.status) states.push(state.status)
+    const stop = trackSubscription(
+      subscribe(
+        URL,
+        {},
+        {
+          fetch: server.fetch,
+          retry: { initialDelay: 1 },
+          onState: (state) => {
+            if (states.at(-1) !== state.status) states.push(state.status)
+          },
+          onError: (error) => errors.push(error.code),
         },
-        onError: (error) => errors.push(error.code),
-      },
+      ),
     )
     await server.waitForConnection()
     await until(() => states.includes('open'))
@@ -154,9 +172,11 @@ describe('subscribe', () => {
   })
 
   it('stops calling handlers at once after unsubscribe', async () => {
-    const server = createMockStream()
+    const server = track(createMockStream())
     const seen: unknown[] = []
-    const stop = subscribe(URL, { message: (data) => seen.push(data) }, { fetch: server.fetch })
+    const stop = trackSubscription(
+      subscribe(URL, { message: (data) => seen.push(data) }, { fetch: server.fetch }),
+    )
     await server.waitForConnection()
     server.write('data: 1\n\ndata: 2\n\n')
     stop()
@@ -178,9 +198,9 @@ describe('subscribe', () => {
 
 describe('shareEventStream', () => {
   it('reports a closed state to a stream that left, while the shared connection stays open for the others', async () => {
-    const server = createMockStream()
-    const a = shareEventStream(URL, { fetch: server.fetch })
-    const b = shareEventStream(URL, { fetch: server.fetch })
+    const server = track(createMockStream())
+    const a = track(shareEventStream(URL, { fetch: server.fetch }))
+    const b = track(shareEventStream(URL, { fetch: server.fetch }))
     await until(() => b.state.status === 'open')
     a.close()
     await flushMicrotasks()
@@ -192,11 +212,13 @@ describe('shareEventStream', () => {
 
 describe('closing during backoff', () => {
   it('reports a closed state without a scheduled retry delay', async () => {
-    const server = createMockStream()
-    const stream = shareEventStream(URL, {
-      fetch: server.fetch,
-      retry: { initialDelay: 10_000, jitter: false },
-    })
+    const server = track(createMockStream())
+    const stream = track(
+      shareEventStream(URL, {
+        fetch: server.fetch,
+        retry: { initialDelay: 10_000, jitter: false },
+      }),
+    )
     await server.waitForConnection()
     server.drop()
     await until(() => stream.state.status === 'reconnecting')
