@@ -2,19 +2,24 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { createEventStream, type EventStreamError } from '../../src/index'
 import { createMockStream } from '../../src/testing'
+import { closeAfterEach } from '../helpers/closeAfterEach'
 import { until } from '../helpers/until'
 
 describe('Standard Schema decoding in a stream', () => {
+  const track = closeAfterEach()
+
   it('keeps event order when an async schema is slower than the events after it', async () => {
-    const server = createMockStream()
+    const server = track(createMockStream())
     const slow = z.object({ n: z.number() }).refine(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 20))
+      await new Promise((resolve) => setTimeout(resolve, 20)) // slow on purpose: the point of the test
       return true
     })
-    const stream = createEventStream('https://api.test/s', {
-      fetch: server.fetch,
-      decode: { slow, fast: Number },
-    })
+    const stream = track(
+      createEventStream('https://api.test/s', {
+        fetch: server.fetch,
+        decode: { slow, fast: Number },
+      }),
+    )
     const order: string[] = []
     stream.on('slow', (data) => order.push(`slow ${data.n}`))
     stream.on('fast', (data) => order.push(`fast ${data}`))
@@ -28,11 +33,13 @@ describe('Standard Schema decoding in a stream', () => {
   })
 
   it('reports a schema failure with its issues and the event, and goes on', async () => {
-    const server = createMockStream()
-    const stream = createEventStream('https://api.test/s', {
-      fetch: server.fetch,
-      decode: { tick: z.object({ n: z.number() }) },
-    })
+    const server = track(createMockStream())
+    const stream = track(
+      createEventStream('https://api.test/s', {
+        fetch: server.fetch,
+        decode: { tick: z.object({ n: z.number() }) },
+      }),
+    )
     const seen: number[] = []
     const errors: EventStreamError[] = []
     stream.on('tick', (data) => seen.push(data.n))
@@ -50,8 +57,10 @@ describe('Standard Schema decoding in a stream', () => {
   })
 
   it('delivers types missing from the decode map as raw text', async () => {
-    const server = createMockStream()
-    const stream = createEventStream('https://api.test/s', { fetch: server.fetch, decode: { tick: Number } })
+    const server = track(createMockStream())
+    const stream = track(
+      createEventStream('https://api.test/s', { fetch: server.fetch, decode: { tick: Number } }),
+    )
     const seen: unknown[] = []
     stream.onAny((event) => seen.push(event.data))
     server.send({ event: 'other', data: { a: 1 } })
