@@ -31,7 +31,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const workdir = path.join(repoRoot, '.nchan', `run-${process.pid}`)
   const ports = (await freePorts(3)) as [number, number, number]
   const started = Date.now()
-  console.log('[nchan] starting the cluster (the first run installs the Debian packages)')
+  console.log(
+    '[nchan] starting the cluster (start.sh installs the Debian packages it needs when they are missing)',
+  )
   for (let attempt = 1; ; attempt++) {
     try {
       await startCluster(workdir, ports, PING_INTERVAL)
