@@ -21,6 +21,7 @@ export type {
   RetryOptions,
   ShareRequest,
   ShareStrategy,
+  StorageLike,
   StreamEvent,
   StreamState,
   StreamStatus,

@@ -1,9 +1,11 @@
 import { assertNumber } from './assert'
 import { EventStreamError, reasonOf } from './errors'
+import { whenHiddenFor } from './pageEvents'
 import { createParser } from './parse'
 import { readBody } from './readBody'
 import { createRequestBuilder } from './request'
 import { classifyResponse, discard } from './response'
+import { createResumeStore } from './resume'
 import { normalizeRetryOptions, retryDelay, shouldRetry } from './retry'
 import { createStateStore, initialState, type StateFields } from './state'
 import { after, afterDelayOrOnline, type Cancel, watchIdle } from './timers'
@@ -31,8 +33,9 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
   const href = resolveUrl(url)
   const request = createRequestBuilder(href, options)
   const policy = normalizeRetryOptions(options.retry)
-  const { idleTimeout, maxEventSize = DEFAULT_MAX_EVENT_SIZE } = options
+  const { idleTimeout, maxEventSize = DEFAULT_MAX_EVENT_SIZE, pauseWhenHidden } = options
   if (idleTimeout !== undefined) assertNumber('idleTimeout', idleTimeout, 0, true)
+  if (pauseWhenHidden !== undefined) assertNumber('pauseWhenHidden', pauseWhenHidden, 0)
   assertNumber('maxEventSize', maxEventSize, 0, true)
   /** How messages name the request: method and URL without query values. */
   const where = `${options.method ?? 'GET'} ${redactUrl(href)}`
@@ -41,12 +44,18 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
   const listeners = new Set<ConnectionListener>()
   const store = createStateStore(initialState('connecting', options.lastEventId ?? ''))
   const { fields } = store
+  const resume = createResumeStore(href, options, report)
+  if (resume && options.lastEventId === undefined) store.setLastEventId(resume.read())
   let closedForGood = false
   let current: Attempt | undefined
   /** The wait for the next attempt. */
   let waiting: Cancel | undefined
   /** The server's `retry:` value, which replaces `initialDelay`. */
   let serverRetry: number | undefined
+  /** Closed while the page is hidden (`pauseWhenHidden`); reconnects when it is visible again. */
+  let paused = false
+  const stopWatchingPage =
+    pauseWhenHidden === undefined ? undefined : whenHiddenFor(pauseWhenHidden, pause, unpause)
 
   function setState(patch: Partial<StateFields>): void {
     if (store.set(patch)) for (const listener of listeners) listener.state()
@@ -95,7 +104,7 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
       const built = await request.build(fields.lastEventId, attempt.controller.signal)
       if (!attempt.active) return
       secrets = built.secrets
-      response = await (options.fetch ?? globalThis.fetch)(href, built.init)
+      response = await (options.fetch ?? globalThis.fetch)(built.url, built.init)
     } catch (cause) {
       fail('request failed', cause)
       return
@@ -148,6 +157,7 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
         onLastEventId(id) {
           if (!attempt.active) return
           store.setLastEventId(id)
+          resume?.write(id)
           for (const listener of listeners) listener.state()
         },
         onRetry(delay) {
@@ -204,11 +214,30 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
       })
   }
 
-  /** Closes without an error: a 204 (`attempt` set), or `close()`. */
+  /** Closes without an error: a 204 (`attempt` set; the stored resume point goes too), or `close()`. */
   function finish(attempt?: Attempt): void {
-    if (attempt) stop(attempt)
+    if (attempt) {
+      stop(attempt)
+      resume?.clear()
+    }
     setState({ status: 'closed', retryDelay: undefined })
     for (const listener of listeners) listener.closed(undefined)
+  }
+
+  /** The page has been hidden for `pauseWhenHidden` ms: close until it is visible again. */
+  function pause(): void {
+    if (closedForGood || fields.status === 'closed') return
+    stopAll()
+    paused = true
+    setState({ status: 'reconnecting', retryDelay: undefined })
+  }
+
+  /** The page is visible again: reconnect at once, resuming after the last event ID. */
+  function unpause(): void {
+    if (!paused) return
+    paused = false
+    setState({ status: 'connecting', attempt: 0, retryDelay: undefined })
+    startAttempt()
   }
 
   /** Stops whatever runs now: the attempt in progress or the wait for the next one. */
@@ -235,6 +264,7 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
     reconnect() {
       if (closedForGood) return
       stopAll()
+      paused = false
       setState({ status: 'connecting', attempt: 0, retryDelay: undefined })
       if (!closedForGood && current === undefined) startAttempt() // unless a state listener did either
     },
@@ -242,6 +272,8 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
       if (closedForGood) return
       closedForGood = true
       stopAll()
+      stopWatchingPage?.()
+      resume?.close()
       finish()
       listeners.clear()
     },

@@ -10,6 +10,8 @@
  * - `handler`: one of your handlers threw (reported, the other handlers and the stream go on).
  * - `headers`: the `headers` function threw, rejected or returned something that is not valid headers
  *   (retried unless `shouldRetry` says otherwise).
+ * - `storage`: the `resume` storage threw (full, disabled, private mode); reported once, the stream goes
+ *   on without it.
  * @public
  */
 export type EventStreamErrorCode =
@@ -21,6 +23,7 @@ export type EventStreamErrorCode =
   | 'idle-timeout'
   | 'handler'
   | 'headers'
+  | 'storage'
 
 /** Details attached to an {@link EventStreamError}. @public */
 export interface EventStreamErrorDetails {

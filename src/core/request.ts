@@ -5,6 +5,8 @@ import { scrub, secretsOf } from './url'
 
 /** One attempt's request: what goes to `fetch`, and the values its error messages must not quote. */
 export interface AttemptRequest {
+  /** The URL, with the resume point as a query parameter when `lastEventIdParam` asks for one. */
+  url: string
   init: RequestInit
   /** Query values and header values of this request. */
   secrets: string[]
@@ -26,7 +28,7 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
  * change: fetch would reject every attempt, and the stream would retry a mistake forever.
  */
 export function createRequestBuilder(href: string, options: ConnectionOptions): RequestBuilder {
-  const { method = 'GET', body, credentials, headers, redirect } = options
+  const { method = 'GET', body, credentials, headers, redirect, lastEventIdParam } = options
   if (typeof method !== 'string' || !TOKEN.test(method) || /^(connect|trace|track)$/i.test(method)) {
     invalidOption('method', 'an HTTP method', method)
   }
@@ -34,6 +36,9 @@ export function createRequestBuilder(href: string, options: ConnectionOptions): 
     invalidOption('method', 'POST (or another method) with a `body`', method)
   assertOneOf('credentials', credentials, ['omit', 'same-origin', 'include'])
   assertOneOf('redirect', redirect, ['follow', 'error', 'manual'])
+  if (lastEventIdParam !== undefined && (typeof lastEventIdParam !== 'string' || lastEventIdParam === '')) {
+    invalidOption('lastEventIdParam', 'a query parameter name', lastEventIdParam)
+  }
   const staticHeaders = typeof headers === 'function' ? undefined : toHeaders(headers ?? {}, 'static')
   const urlSecrets = secretsOf(href)
 
@@ -43,13 +48,18 @@ export function createRequestBuilder(href: string, options: ConnectionOptions): 
         typeof headers === 'function' ? await callHeaders(headers, urlSecrets) : new Headers(staticHeaders)
       const secrets = [...urlSecrets, ...requestHeaders.values()]
       requestHeaders.set('accept', 'text/event-stream')
-      if (lastEventId !== '') requestHeaders.set('last-event-id', lastEventId)
-      else requestHeaders.delete('last-event-id')
+      requestHeaders.delete('last-event-id')
+      let url = href
+      if (lastEventId !== '' && lastEventIdParam !== undefined) {
+        const withId = new URL(href)
+        withId.searchParams.set(lastEventIdParam, lastEventId)
+        url = withId.href
+      } else if (lastEventId !== '') requestHeaders.set('last-event-id', lastEventId)
       const init: RequestInit = { method, headers: requestHeaders, cache: 'no-store', signal }
       if (body != null) init.body = body
       if (credentials !== undefined) init.credentials = credentials
       if (redirect !== undefined) init.redirect = redirect
-      return { init, secrets }
+      return { url, init, secrets }
     },
   }
 }

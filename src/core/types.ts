@@ -93,6 +93,18 @@ export interface RetryOptions {
 /** Headers for every request; a function is called before every attempt (refresh a token there). @public */
 export type HeadersOption = HeadersInit | (() => HeadersInit | Promise<HeadersInit>)
 
+/**
+ * Where `resume` keeps last event IDs: `sessionStorage`, `localStorage`, or an object of yours with the
+ * same synchronous methods. For an asynchronous store (IndexedDB, React Native's AsyncStorage), keep a
+ * synchronous copy in memory, load it before creating the stream, and write it through in `setItem`.
+ * @public
+ */
+export interface StorageLike {
+  getItem(key: string): string | null
+  setItem(key: string, value: string): void
+  removeItem(key: string): void
+}
+
 /** Options of the connection itself: what is requested and how it survives failures. @public */
 export interface ConnectionOptions {
   /** Reconnect policy, or `false` to never reconnect. */
@@ -119,6 +131,28 @@ export interface ConnectionOptions {
   fetch?: typeof fetch
   /** Reconnect when no bytes (comments and heartbeats count) arrive for this many ms. Off by default. */
   idleTimeout?: number
+  /**
+   * Keep the last event ID of this connection across reloads: in `sessionStorage` (`'session'`: per tab),
+   * `localStorage` (`'local'`: shared by the tabs of the origin) or any {@link StorageLike}. On start, the
+   * stored ID is the first request's resume point (unless `lastEventId` is given), so that the server
+   * replays what was missed while the page was away. Writes are throttled (at most 2 per second, and one
+   * on `pagehide`); a 204 clears the stored ID; storage that throws is reported once (`storage` error)
+   * and then left alone. The key is a hash of the URL, method, credentials, string body and static headers,
+   * never the credentials themselves. Off by default.
+   */
+  resume?: 'session' | 'local' | StorageLike
+  /**
+   * Close the connection after the page has been hidden this many ms, and reconnect at once (no backoff,
+   * with `Last-Event-ID`) when it is visible again. While paused, `status` is `reconnecting` without a
+   * `retryDelay`. Off by default.
+   */
+  pauseWhenHidden?: number
+  /**
+   * Send the resume point as this query parameter (`?last_event_id=42`) instead of the `Last-Event-ID`
+   * header: a custom header makes every cross-origin reconnect pay a CORS preflight, a query parameter
+   * does not (Nchan reads `last_event_id`). The first request without an ID has no parameter.
+   */
+  lastEventIdParam?: string
   /**
    * Largest event, in characters of its data as `raw` has them (the values of its `data` lines joined
    * with LF; field names and comments do not count). An event that grows past it is dropped with a

@@ -113,7 +113,15 @@ describe('Standard Schema', () => {
 describe('errors and request options', () => {
   it('names every error code, and keeps the full URL apart from the message', () => {
     expectTypeOf<EventStreamErrorCode>().toEqualTypeOf<
-      'network' | 'http' | 'content-type' | 'decode' | 'too-large' | 'idle-timeout' | 'handler' | 'headers'
+      | 'network'
+      | 'http'
+      | 'content-type'
+      | 'decode'
+      | 'too-large'
+      | 'idle-timeout'
+      | 'handler'
+      | 'headers'
+      | 'storage'
     >()
     expectTypeOf<EventStreamError['url']>().toEqualTypeOf<string | undefined>()
   })
