@@ -1,17 +1,36 @@
-import { cleanup, render } from '@testing-library/react'
+import { act, cleanup, render } from '@testing-library/react'
 import { type ReactNode, StrictMode } from 'react'
-import { afterEach } from 'vitest'
+import { afterEach, vi } from 'vitest'
 import type { EventMap } from '../../src/index'
 import { type UseEventStreamOptions, type UseEventStreamResult, useEventStream } from '../../src/react'
+import { closeAfterEach } from '../helpers/closeAfterEach'
 import { setupMockServer as setupSharedMockServer } from '../helpers/mockServer'
 
 export { type Ticker, ticks } from '../helpers/mockServer'
 
-/** {@link setupMockServer} of test/helpers, and testing-library's `cleanup()` (unmounts) after each test. */
+/**
+ * {@link setupMockServer} of test/helpers; after each test, testing-library's `cleanup()` (unmounts, which
+ * closes the hooks' streams), then whatever the test passed to `track` (mock streams) closes, then real
+ * timers and mocks come back.
+ */
 export function setupMockServer() {
   const mock = setupSharedMockServer()
+  afterEach(() => {
+    vi.useRealTimers()
+    vi.restoreAllMocks()
+  })
+  // Hooks run last-registered first: cleanup() unmounts, then what `track` was given closes.
+  const track = closeAfterEach()
   afterEach(() => cleanup())
-  return mock
+  return { ...mock, track }
+}
+
+/**
+ * Lets React run its pending effects and every promise step after them (up to the next macrotask): by then
+ * a connection the hook opened has called `fetch` (see `countFetches` in test/helpers/clientTimers.ts).
+ */
+export async function settle(): Promise<void> {
+  await act(() => new Promise<void>((resolve) => setTimeout(resolve, 0)))
 }
 
 interface ProbeProps<E extends EventMap> {

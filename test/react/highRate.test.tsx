@@ -2,14 +2,16 @@
 import { act, cleanup, waitFor } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMockStream, type MockStream } from '../../src/testing'
+import { closeAfterEach } from '../helpers/closeAfterEach'
+import { sleep } from '../helpers/until'
 import { renderStream, type Ticker } from './harness'
 
+// Hooks run last-registered first: cleanup() unmounts (closing the hooks' streams), then the mocks end.
+const track = closeAfterEach()
 afterEach(() => {
   cleanup()
   vi.unstubAllGlobals()
 })
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Sends `count` tick events at 10,000 events/s (in bursts every few ms, as a fast server would). */
 async function sendAtHighRate(mock: MockStream<Ticker>, count: number): Promise<number> {
@@ -17,7 +19,7 @@ async function sendAtHighRate(mock: MockStream<Ticker>, count: number): Promise<
   for (let n = 0; n < count; ) {
     const due = Math.min(count, Math.ceil((performance.now() - started) * 10) + 1)
     for (; n < due; n++) mock.send({ event: 'tick', data: { n }, id: String(n) })
-    await sleep(4)
+    await sleep(4) // the pace of a fast server: real time is the point here
   }
   return performance.now() - started
 }
@@ -39,7 +41,7 @@ function countFrames() {
 
 /** Renders a hook with `history` and an `on` handler, streams `count` events, and checks nothing was lost. */
 async function streamAndCount(count: number) {
-  const mock = createMockStream<Ticker>()
+  const mock = track(createMockStream<Ticker>())
   const handled: number[] = []
   const view = renderStream<Ticker>('http://sse.test/fast', {
     fetch: mock.fetch,

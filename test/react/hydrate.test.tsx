@@ -5,7 +5,8 @@ import { renderToString } from 'react-dom/server'
 import { describe, expect, it } from 'vitest'
 import { useEventStream } from '../../src/react'
 import { eventStreamHandler } from '../../src/testing'
-import { setupMockServer, type Ticker, ticks } from './harness'
+import { countFetches } from '../helpers/clientTimers'
+import { settle, setupMockServer, type Ticker, ticks } from './harness'
 
 const { server, requests } = setupMockServer()
 
@@ -21,11 +22,13 @@ function Feed() {
 describe('useEventStream with server rendering', () => {
   it('renders on the server without a request, then connects when hydrated, without a mismatch', async () => {
     server.use(eventStreamHandler<Ticker>('/stream', ticks(2), { interval: 2 }))
+    const fetches = countFetches()
     const container = document.createElement('div')
     container.innerHTML = renderToString(<Feed />)
     document.body.append(container)
     expect(container.textContent).toBe('connecting -')
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await settle()
+    expect(fetches()).toBe(0)
     expect(requests).toHaveLength(0)
 
     const recoverable: unknown[] = []

@@ -1,12 +1,13 @@
 // @vitest-environment jsdom
 import { act, render, screen, waitFor } from '@testing-library/react'
+import { HttpResponse, http } from 'msw'
 import { StrictMode } from 'react'
 import { describe, expect, it } from 'vitest'
 import { useEventStream } from '../../src/react'
-import { createMockStream, eventStreamHandler } from '../../src/testing'
+import { createMockStream, encodeEvent, eventStreamHandler, type MockEvent } from '../../src/testing'
 import { renderStream, setupMockServer, type Ticker, ticks } from './harness'
 
-const { server, requests } = setupMockServer()
+const { server, requests, track } = setupMockServer()
 
 function LastTick({ name, url = '/stream', token }: { name: string; url?: string; token?: string }) {
   const { lastEvent, status } = useEventStream<Ticker>(url, {
@@ -30,7 +31,7 @@ function Two({ second }: { second: boolean }) {
 
 describe('useEventStream connection sharing', () => {
   it('opens one connection under StrictMode and drops no event', async () => {
-    const mock = createMockStream<Ticker>()
+    const mock = track(createMockStream<Ticker>())
     const seen: string[] = []
     let headerCalls = 0
     const view = renderStream<Ticker>(
@@ -66,15 +67,29 @@ describe('useEventStream connection sharing', () => {
   })
 
   it('shares one connection between two components; the last one to unmount closes it', async () => {
-    server.use(eventStreamHandler<Ticker>('/stream', ticks(3), { interval: 5 }))
+    // A response the test writes to: an event sent after `b` left must still reach `a` over the same request.
+    let send = (_event: MockEvent<Ticker>) => {}
+    server.use(
+      http.get('/stream', () => {
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            send = (event) => controller.enqueue(new TextEncoder().encode(encodeEvent(event)))
+          },
+        })
+        return new HttpResponse(body, { headers: { 'content-type': 'text/event-stream' } })
+      }),
+    )
     const view = render(<Two second />)
+    await waitFor(() => expect(screen.getByTestId('b').textContent).toBe('open -'))
+    for (const event of ticks(3)) send(event)
     await waitFor(() => expect(screen.getByTestId('a').textContent).toBe('open 2'))
     expect(screen.getByTestId('b').textContent).toBe('open 2')
     expect(requests).toHaveLength(1)
     view.rerender(<Two second={false} />)
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    send(ticks(1, 3)[0] as MockEvent<Ticker>)
+    await waitFor(() => expect(screen.getByTestId('a').textContent).toBe('open 3'))
+    expect(requests).toHaveLength(1)
     expect(requests[0]?.signal.aborted).toBe(false)
-    expect(screen.getByTestId('a').textContent).toBe('open 2')
     view.unmount()
     await waitFor(() => expect(requests[0]?.signal.aborted).toBe(true))
   })
@@ -93,7 +108,7 @@ describe('useEventStream connection sharing', () => {
   })
 
   it('shares one connection between components passing the same `fetch` function', async () => {
-    const mock = createMockStream<Ticker>()
+    const mock = track(createMockStream<Ticker>())
     const a = renderStream<Ticker>('http://sse.test/shared', { fetch: mock.fetch })
     const b = renderStream<Ticker>('http://sse.test/shared', { fetch: mock.fetch })
     await act(() => mock.waitForConnection())
@@ -104,7 +119,7 @@ describe('useEventStream connection sharing', () => {
   })
 
   it('lets one component close() its subscription while the other keeps the connection', async () => {
-    const mock = createMockStream<Ticker>()
+    const mock = track(createMockStream<Ticker>())
     const a = renderStream<Ticker>('http://sse.test/shared', { fetch: mock.fetch })
     const b = renderStream<Ticker>('http://sse.test/shared', { fetch: mock.fetch })
     await act(() => mock.waitForConnection())

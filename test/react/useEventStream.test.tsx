@@ -1,11 +1,12 @@
 // @vitest-environment jsdom
 import { act, screen, waitFor } from '@testing-library/react'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { StreamEvent } from '../../src/index'
 import { createMockStream, eventStreamHandler } from '../../src/testing'
-import { fastRetry, renderStream, setupMockServer, type Ticker, ticks } from './harness'
+import { countFetches, runClientTimers } from '../helpers/clientTimers'
+import { fastRetry, renderStream, settle, setupMockServer, type Ticker, ticks } from './harness'
 
-const { server, requests } = setupMockServer()
+const { server, requests, track } = setupMockServer()
 
 describe('useEventStream against MSW streaming handlers', () => {
   it('goes connecting → open → reconnecting → open across a dropped connection, resuming by Last-Event-ID', async () => {
@@ -55,13 +56,18 @@ describe('useEventStream against MSW streaming handlers', () => {
 
   it('surfaces a 401 as a fatal http error: closed, no retry', async () => {
     server.use(eventStreamHandler('/stream', [], { status: 401 }))
+    // The client's timers are fake but keep pace with real time (for waitFor); a retry would be one of them.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true })
+    const fetches = countFetches()
     const errors: unknown[] = []
     const view = renderStream('/stream', { retry: fastRetry, onError: (error) => errors.push(error) })
     await waitFor(() => expect(view.current().status).toBe('closed'))
     expect(view.current().error).toMatchObject({ code: 'http', status: 401 })
     expect(errors).toEqual([view.current().error])
-    await new Promise((resolve) => setTimeout(resolve, 60))
+    await act(() => runClientTimers()) // a retry would start now
+    expect(fetches()).toBe(1)
     expect(requests).toHaveLength(1)
+    expect(view.current().status).toBe('closed')
   })
 
   it('surfaces a 500 while it keeps retrying', async () => {
@@ -120,7 +126,7 @@ describe('useEventStream against MSW streaming handlers', () => {
   })
 
   it('does not reconnect when inline options and handlers change on re-render, and calls the latest ones', async () => {
-    const mock = createMockStream<Ticker>()
+    const mock = track(createMockStream<Ticker>())
     const handled: [string, number][] = []
     const fetched: string[] = []
     const options = (render: string) => ({
@@ -153,7 +159,7 @@ describe('useEventStream against MSW streaming handlers', () => {
   })
 
   it('reconnects afresh when a transport option changes (static headers, method, body, credentials)', async () => {
-    const mock = createMockStream<Ticker>()
+    const mock = track(createMockStream<Ticker>())
     const view = renderStream<Ticker>('http://sse.test/stream', {
       fetch: mock.fetch,
       headers: { authorization: 'Bearer a' },
@@ -181,7 +187,7 @@ describe('useEventStream against MSW streaming handlers', () => {
   })
 
   it('calls the latest `headers` function on every attempt without reconnecting when it changes', async () => {
-    const mock = createMockStream<Ticker>()
+    const mock = track(createMockStream<Ticker>())
     const withToken = (token: string) => ({
       fetch: mock.fetch,
       retry: fastRetry,
@@ -200,7 +206,7 @@ describe('useEventStream against MSW streaming handlers', () => {
   })
 
   it('calls the latest `fetch` of a component still connected, not of one that left', async () => {
-    const mock = createMockStream<Ticker>()
+    const mock = track(createMockStream<Ticker>())
     const calls: string[] = []
     const moduleFetch: typeof fetch = (input, init) => {
       calls.push('module')
@@ -225,8 +231,10 @@ describe('useEventStream against MSW streaming handlers', () => {
 
   it('stays disconnected with `enabled: false`, connects when enabled and disconnects again', async () => {
     server.use(eventStreamHandler<Ticker>('/stream', ticks(1)))
+    const fetches = countFetches()
     const view = renderStream<Ticker>('/stream', { enabled: false })
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await settle()
+    expect(fetches()).toBe(0)
     expect(requests).toHaveLength(0)
     expect(view.current().status).toBe('closed')
     view.rerender('/stream', { enabled: true })
@@ -239,25 +247,29 @@ describe('useEventStream against MSW streaming handlers', () => {
 
   it('stays disconnected with a null URL, and close() / reconnect() do nothing then', async () => {
     server.use(eventStreamHandler('/stream', []))
+    const fetches = countFetches()
     const view = renderStream(null)
     act(() => {
       view.current().reconnect()
       view.current().close()
     })
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await settle()
+    expect(fetches()).toBe(0)
     expect(requests).toHaveLength(0)
     expect(view.current()).toMatchObject({ status: 'closed', lastEventId: '', events: [] })
   })
 
   it('close() disconnects for good; reconnect() connects again and resumes from the last event ID', async () => {
     server.use(eventStreamHandler<Ticker>('/stream', ticks(3), { interval: 2 }))
+    const fetches = countFetches()
     const view = renderStream<Ticker>('/stream', { history: 5 })
     await waitFor(() => expect(view.current().lastEventId).toBe('2'))
     act(() => view.current().close())
     expect(view.current().status).toBe('closed')
     await waitFor(() => expect(requests[0]?.signal.aborted).toBe(true))
     view.rerender('/stream', { history: 5 })
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await settle()
+    expect(fetches()).toBe(1)
     expect(requests).toHaveLength(1)
     act(() => view.current().reconnect())
     await waitFor(() => expect(view.current().status).toBe('open'))
