@@ -4,25 +4,16 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { cleanup, render, screen, waitFor } from '@testing-library/react'
 import { HttpResponse, http } from 'msw'
-import { setupServer } from 'msw/node'
 import type { ReactNode } from 'react'
 import { eventStreamHandler, eventStreamResponse } from 'typed-sse/testing'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
+import { setupMockServer } from '../helpers/mockServer'
 import { LastPrice } from './recipes/swr'
 import { PriceChart } from './recipes/tanstackQuery'
 
-const server = setupServer()
-const requests: Request[] = []
-server.events.on('request:start', ({ request }) => {
-  requests.push(request)
-})
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
-afterEach(() => {
-  cleanup()
-  server.resetHandlers()
-  requests.length = 0
-})
-afterAll(() => server.close())
+const { server, requests } = setupMockServer()
+// Hooks run last-registered first: cleanup() unmounts (closing the streams) before the handlers are reset.
+afterEach(() => cleanup())
 
 /** Price events with ids '0', '1', …; the first one sets the client's reconnection delay when given. */
 const prices = (values: number[], retry?: number) =>

@@ -6,6 +6,7 @@
 import fc from 'fast-check'
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest'
 import { createEventStream } from '../../src/index'
+import { closeAfterEach } from '../helpers/closeAfterEach'
 
 const unhandled: unknown[] = []
 const onUnhandled = (reason: unknown) => unhandled.push(reason)
@@ -18,6 +19,8 @@ afterAll(() => {
 afterEach(() => {
   vi.useRealTimers()
 })
+// Hooks run last-registered first: every stream of every run closes before the timers are reset.
+const track = closeAfterEach()
 
 const actions = [
   'open', // answer the waiting request with a stream
@@ -75,12 +78,14 @@ async function run(script: readonly Action[], idleTimeout: number | undefined): 
       init.signal?.addEventListener('abort', () => request.fail(new DOMException('aborted', 'AbortError')))
     })) as unknown as typeof globalThis.fetch
 
-  const stream = createEventStream('http://127.0.0.1:9/machine', {
-    fetch,
-    decode: 'text',
-    retry: { initialDelay: 10, maxDelay: 200, maxAttempts: 20, resetAfter: 50 },
-    ...(idleTimeout !== undefined && { idleTimeout }),
-  })
+  const stream = track(
+    createEventStream('http://127.0.0.1:9/machine', {
+      fetch,
+      decode: 'text',
+      retry: { initialDelay: 10, maxDelay: 200, maxAttempts: 20, resetAfter: 50 },
+      ...(idleTimeout !== undefined && { idleTimeout }),
+    }),
+  )
   const delivered: number[] = []
   stream.onAny((event) => {
     if (event.raw !== '-') delivered.push(Number(event.raw))
