@@ -48,7 +48,9 @@ export function openEventStream<E extends EventMap>(
   const key = share === 'page' ? pageKey : pageKey + identity(share)
   let shared = registry.get(key)
   if (!shared) {
-    const open = (lastEventId: string) => createConnection(url, { ...options, lastEventId })
+    // The connection a strategy opens serves other tabs too: this tab being hidden must not pause it.
+    const { pauseWhenHidden: _forThisTabOnly, ...forEveryTab } = options
+    const open = (lastEventId: string) => createConnection(url, { ...forEveryTab, lastEventId })
     shared = {
       connection:
         share === 'page'

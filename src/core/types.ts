@@ -144,7 +144,8 @@ export interface ConnectionOptions {
   /**
    * Close the connection after the page has been hidden this many ms, and reconnect at once (no backoff,
    * with `Last-Event-ID`) when it is visible again. While paused, `status` is `reconnecting` without a
-   * `retryDelay`. Off by default.
+   * `retryDelay`. A connection that a share strategy such as `tabs` runs for several tabs is not paused
+   * (pausing it only when every tab is hidden is not supported yet). Off by default.
    */
   pauseWhenHidden?: number
   /**

@@ -1,7 +1,13 @@
 // The page's life: `resume` (the last event ID kept across reloads), `pauseWhenHidden` and
 // `lastEventIdParam`, against a real loopback server, a fake document and fake timers.
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createEventStream, type EventStreamError, type StorageLike, type StreamEvent } from '../../src/index'
+import {
+  createEventStream,
+  type EventStreamError,
+  type ShareStrategy,
+  type StorageLike,
+  type StreamEvent,
+} from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { startSseServer } from '../helpers/sseServer'
 import { until } from '../helpers/until'
@@ -256,5 +262,18 @@ describe('pauseWhenHidden', () => {
     await new Promise((resolve) => setTimeout(resolve, 300)) // past the delay: the point of the test
     expect(server.requests).toHaveLength(1)
     expect(stream.state.status).toBe('open')
+  })
+
+  it('does not pause a connection that a share strategy runs for other tabs too', async () => {
+    const setVisibility = fakeDocument()
+    const server = track(await startSseServer({ count: 1 }))
+    const everyTab: ShareStrategy = { connect: (request) => request.open('') }
+    const stream = track(createEventStream(server.url, { share: everyTab, pauseWhenHidden: 50 }))
+    await until(() => stream.state.status === 'open')
+    setVisibility('hidden')
+    await new Promise((resolve) => setTimeout(resolve, 200)) // well past the delay: the point of the test
+    expect(stream.state.status).toBe('open')
+    expect(server.requests).toHaveLength(1)
+    expect(server.openConnections).toBe(1)
   })
 })
