@@ -1,13 +1,41 @@
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createEventStream, type EventStreamError } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { startSseServer } from '../helpers/sseServer'
 import { until } from '../helpers/until'
 
+afterEach(() => {
+  vi.useRealTimers()
+})
+// Hooks run last-registered first: streams and servers close before the timers are reset.
 const track = closeAfterEach()
 
 /** Lets every promise continuation run (a macrotask comes after all of them). */
 const afterPromiseSteps = () => new Promise((resolve) => setImmediate(resolve))
+
+/** Lets the client's pending promise steps run (headers, fetch) under fake timers. */
+async function promiseSteps(): Promise<void> {
+  for (let i = 0; i < 5; i++) await Promise.resolve()
+}
+
+/** Cycles under vitest's fake timers; leaks.test.ts runs leak.mjs, 10,000 cycles with instrumented real timers. */
+const CYCLES = 2000
+
+/** A fetch that never answers until its signal aborts, counting what it sees. */
+function hangingFetch() {
+  const counts = { started: 0, aborted: 0, settled: 0 }
+  const fetch = ((_url: string, init?: RequestInit) =>
+    new Promise<Response>((_resolve, reject) => {
+      counts.started++
+      init?.signal?.addEventListener('abort', () => {
+        counts.aborted++
+        reject(init.signal?.reason)
+      })
+    }).finally(() => {
+      counts.settled++
+    })) as typeof globalThis.fetch
+  return { fetch, counts }
+}
 
 describe('close() before the response headers arrive', () => {
   it('aborts a request still waiting for response headers; the server sees it go; no error is reported', async () => {
@@ -56,5 +84,26 @@ describe('close() before the response headers arrive', () => {
     expect(fetch).not.toHaveBeenCalled()
     expect(server.requests).toHaveLength(0)
     expect(stream.state.status).toBe('closed')
+  })
+
+  it('leaves no timer and no open fetch behind over 2,000 cycles of opening and closing before the headers', async () => {
+    vi.useFakeTimers()
+    const { fetch, counts } = hangingFetch()
+    let peakTimers = 0
+    for (let i = 0; i < CYCLES; i++) {
+      const stream = track(createEventStream('http://127.0.0.1:9/stream', { fetch, idleTimeout: 30_000 }))
+      await promiseSteps()
+      peakTimers = Math.max(peakTimers, vi.getTimerCount())
+      stream.close()
+      await promiseSteps()
+    }
+    console.log(
+      `hanging fetch: ${counts.started} fetches, ${counts.aborted} aborted, ${counts.settled} settled, ${vi.getTimerCount()} timers left (peak ${peakTimers})`,
+    )
+    expect(counts.started).toBe(CYCLES)
+    expect(counts.aborted).toBe(CYCLES)
+    expect(counts.settled).toBe(CYCLES)
+    expect(peakTimers).toBe(1) // the idle watchdog of the open attempt, and only it
+    expect(vi.getTimerCount()).toBe(0)
   })
 })
