@@ -2,7 +2,7 @@
  * An incremental `text/event-stream` parser, exactly the WHATWG HTML "interpret an event stream"
  * algorithm: https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  *
- * Pure: no I/O, no timers. It takes decoded text in chunks of any size (see `createUtf8Decoder`
+ * Pure: no I/O, no timers. It takes decoded text in chunks of any size (see `utf8.ts`
  * for bytes) and calls back with plain arguments, so parsing allocates nothing per line beyond the
  * strings an event carries. It scans each chunk once with `indexOf`, so a line split across thousands
  * of chunks stays linear.
@@ -16,8 +16,6 @@ export interface ParserCallbacks {
   onLastEventId?(lastEventId: string): void
   /** A valid `retry:` field (ASCII digits only). */
   onRetry?(delay: number): void
-  /** A comment line (`:` first), without the colon. */
-  onComment?(text: string): void
   /**
    * An event grew beyond `maxEventSize`, reported as soon as it did: it is dropped up to its blank line.
    * `type` is its type as known so far; `preview` holds the first characters of its data.
@@ -40,10 +38,6 @@ export interface ParserOptions {
 export interface EventStreamParser {
   /** Parses the next chunk of decoded text. */
   feed(chunk: string): void
-  /** Starts a new stream: empties the line, data and event type buffers and keeps the last event ID. */
-  reset(): void
-  /** The last event ID as of the last dispatch. */
-  readonly lastEventId: string
 }
 
 const LF = 10
@@ -54,7 +48,7 @@ const PREVIEW_LENGTH = 256
 
 /** Creates an incremental parser. */
 export function createParser(callbacks: ParserCallbacks, options: ParserOptions = {}): EventStreamParser {
-  const { onEvent, onLastEventId, onRetry, onComment, onTooLarge } = callbacks
+  const { onEvent, onLastEventId, onRetry, onTooLarge } = callbacks
   const maxEventSize = options.maxEventSize ?? Number.POSITIVE_INFINITY
 
   let lastEventId = options.lastEventId ?? ''
@@ -188,10 +182,7 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
     // line without one, quadratic in a chunk of `data` lines.
     let nameEnd = start
     while (nameEnd < end && text.charCodeAt(nameEnd) !== COLON) nameEnd++
-    if (nameEnd === start) {
-      if (onComment) onComment(text.slice(start + 1, end))
-      return
-    }
+    if (nameEnd === start) return // a comment
     const value = nameEnd === end ? '' : text.slice(valueStart(text, nameEnd + 1), end)
     const name = text.slice(start, nameEnd)
     if (name === 'data') appendData(value)
@@ -234,34 +225,7 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
     onEvent(type, eventData, lastEventId)
   }
 
-  function reset(): void {
-    idBuffer = lastEventId
-    data = ''
-    hasData = false
-    eventType = ''
-    partialLine = ''
-    skipLeadingLF = false
-    tooLarge = false
-    skippingLine = false
-  }
-
-  return {
-    feed,
-    reset,
-    get lastEventId() {
-      return lastEventId
-    },
-  }
-}
-
-/**
- * A streaming UTF-8 decoder for response bodies: strips one leading BOM, replaces invalid bytes with
- * U+FFFD and keeps a multi-byte character split across chunks intact.
- */
-export function createUtf8Decoder(): (bytes: Uint8Array) => string {
-  const decoder = new TextDecoder('utf-8')
-  const options = { stream: true }
-  return (bytes) => decoder.decode(bytes, options)
+  return { feed }
 }
 
 // The usual fields are recognised by their character codes: V8 runs these comparisons several times

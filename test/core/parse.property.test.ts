@@ -130,7 +130,6 @@ describe('the parser on generated streams', () => {
         const expected = expectedOutcome(blocks)
         expect(outcome.events).toEqual(expected.events)
         expect(outcome.retries).toEqual(expected.retries)
-        expect(outcome.comments).toEqual(expected.comments)
         expect(outcome.lastEventId).toBe(expected.lastEventId)
         expect(outcome.tooLarge).toEqual([])
       }),

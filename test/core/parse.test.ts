@@ -27,7 +27,6 @@ function expectVector(vector: ParserVector, outcome: ParseOutcome, message?: str
   expect(outcome.events, message).toEqual(vector.events)
   expect(outcome.retries, message).toEqual(vector.retries ?? [])
   expect(outcome.lastEventId, message).toBe(vector.lastEventId)
-  if (vector.comments) expect(outcome.comments, message).toEqual(vector.comments)
 }
 
 describe('the parser against the spec vectors', () => {
@@ -137,67 +136,37 @@ describe('createUtf8Decoder', () => {
   })
 })
 
-describe('reset', () => {
-  it('starts a new stream with empty buffers and keeps the last event ID', () => {
-    const events: string[][] = []
-    const parser = createParser({ onEvent: (type, data, id) => events.push([type, data, id]) })
-    parser.feed('id: 1\ndata: a\n\nid: 2\nevent: pending\ndata: half\n')
-    parser.reset()
-    parser.feed('data: b\n\n')
-    expect(events).toEqual([
-      ['message', 'a', '1'],
-      ['message', 'b', '1'],
-    ])
-    expect(parser.lastEventId).toBe('1')
-  })
-
-  it('drops a half-read line', () => {
-    const events: string[] = []
-    const parser = createParser({ onEvent: (_type, data) => events.push(data) })
-    parser.feed('data: a\n\nda')
-    parser.reset()
-    parser.feed('ta: b\n\ndata: c\n\n')
-    expect(events).toEqual(['a', 'c'])
-  })
-
-  it('keeps the initial last event ID when nothing was dispatched', () => {
+describe('the resume point', () => {
+  it('starts from the lastEventId option and keeps it while nothing is dispatched', () => {
     const ids: string[] = []
-    const parser = createParser({ onEvent: (_type, _data, id) => ids.push(id) }, { lastEventId: 'resume' })
-    parser.feed('id: other\ndata: lost')
-    parser.reset()
-    parser.feed('data: x\n\n')
+    const outcome = parseChunks(['id: other\ndata: lost'], { lastEventId: 'resume' })
+    expect(outcome.lastEventId).toBe('resume')
+    createParser({ onEvent: (_type, _data, id) => ids.push(id) }, { lastEventId: 'resume' }).feed(
+      'data: x\n\n',
+    )
     expect(ids).toEqual(['resume'])
-    expect(parser.lastEventId).toBe('resume')
   })
 
-  it('reports a too-large event once, as soon as it passes the limit, even if the stream is reset before its end', () => {
-    const events: string[] = []
+  it('reports a too-large event once, as soon as it passes the limit', () => {
     const tooLarge: string[] = []
     const parser = createParser(
-      { onEvent: (_type, data) => events.push(data), onTooLarge: (type) => tooLarge.push(type) },
+      { onEvent: () => {}, onTooLarge: (type) => tooLarge.push(type) },
       { maxEventSize: 50 },
     )
     parser.feed('event: big\n')
     parser.feed(`data: ${'x'.repeat(100)}`)
     expect(tooLarge).toEqual(['big'])
-    parser.reset()
-    parser.feed('data: ok\n\n')
-    expect(events).toEqual(['ok'])
+    parser.feed(`${'x'.repeat(100)}\ndata: more\n\n`)
     expect(tooLarge).toEqual(['big'])
   })
 })
 
 describe('callbacks', () => {
-  it('reports comments without the colon and keeps their leading space', () => {
-    expect(parseChunks([': ping\n:\n::x\n']).comments).toEqual([' ping', '', ':x'])
-  })
-
   it('works with only onEvent', () => {
     const events: string[] = []
     const parser = createParser({ onEvent: (_type, data) => events.push(data) }, { maxEventSize: 10 })
     parser.feed(': c\nretry: 5\nid: 1\n\ndata: x\n\ndata: way too large for ten\n\n')
     expect(events).toEqual(['x'])
-    expect(parser.lastEventId).toBe('1')
   })
 
   it('reports each change of the last event ID once, also for blocks without data', () => {
