@@ -1,19 +1,22 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createDemoServer } from '../../demo/server.js'
 import { createEventStream } from '../../src/index'
+import { closeAfterEach } from '../helpers/closeAfterEach'
+import { until } from '../helpers/until'
 
-const servers: http.Server[] = []
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections()
-    await new Promise((resolve) => server.close(resolve))
-  }
-})
+const track = closeAfterEach()
 
+/** Starts `server` on 127.0.0.1 (closed after the test, its connections first) and returns its origin. */
 async function listen(server: http.Server): Promise<string> {
-  servers.push(server)
+  track({
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
@@ -21,7 +24,7 @@ async function listen(server: http.Server): Promise<string> {
 describe('against a real node:http server on 127.0.0.1', () => {
   it('consumes a plain /stream of numbered messages end to end', async () => {
     const origin = await listen(createDemoServer({ interval: 5 }))
-    const stream = createEventStream<{ message: string }>(`${origin}/stream`, { decode: 'text' })
+    const stream = track(createEventStream<{ message: string }>(`${origin}/stream`, { decode: 'text' }))
     const messages: string[] = []
     for await (const event of stream) {
       messages.push(event.data)
@@ -55,9 +58,11 @@ describe('against a real node:http server on 127.0.0.1', () => {
         response.write(body)
       }),
     )
-    const stream = createEventStream<{ message: { n: number } }>(`${origin}/`, {
-      retry: { initialDelay: 1, maxDelay: 5 },
-    })
+    const stream = track(
+      createEventStream<{ message: { n: number } }>(`${origin}/`, {
+        retry: { initialDelay: 1, maxDelay: 5 },
+      }),
+    )
     const received: number[] = []
     for await (const event of stream) {
       received.push(event.data.n)
@@ -80,10 +85,9 @@ describe('against a real node:http server on 127.0.0.1', () => {
         })
       }),
     )
-    const stream = createEventStream(`${origin}/`)
+    const stream = track(createEventStream(`${origin}/`))
     for await (const _ of stream) break
-    const deadline = Date.now() + 2000
-    while (!closedAtServer && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
+    await until(() => closedAtServer, 2000, 'the server to see the request closed')
     expect(closedAtServer).toBe(true)
   })
 })
