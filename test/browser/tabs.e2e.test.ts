@@ -221,7 +221,7 @@ describe('share: tabs in Chromium', () => {
     expect(outcome.none).toEqual({ open: 6, starved: 10, complete: 6 })
     // Shared across tabs: one connection per stream URL, and all 16 streams complete.
     expect(outcome.tabs).toEqual({ open: 2, starved: 0, complete: 16 })
-  })
+  }, 90_000)
 
   it('hands over to another tab within 1 s when the leader closes, 20 times, losing and repeating nothing', async () => {
     const { server } = await start()
@@ -333,7 +333,7 @@ describe('share: tabs in Chromium', () => {
     }
     measurements.freezeHandOverMs = latency
     expect(latency).toBeLessThan(1000)
-  })
+  }, 60_000)
 
   it('loses and repeats nothing in a tab that stays open while the leader reloads 10 times', async () => {
     const { server } = await start()
@@ -370,7 +370,7 @@ describe('share: tabs in Chromium', () => {
     expect(numbers.at(-1)).toBe(last)
     expect(numbers.length).toBeGreaterThan(50)
     expect(server.openConnections('reload')).toBe(1)
-  })
+  }, 90_000)
 
   it('keeps different static headers and different keys on separate connections, with hashed lock names', async () => {
     const { server } = await start()
