@@ -9,10 +9,12 @@ import {
   subscribe,
 } from '../../src/index'
 import { createMockStream } from '../../src/testing'
+import { closeAfterEach } from '../helpers/closeAfterEach'
 import { until } from '../helpers/until'
 
 const URL = 'https://sse.test/feed'
 const flushMicrotasks = () => new Promise((resolve) => setTimeout(resolve, 0))
+const track = closeAfterEach()
 
 /** A strategy that opens a page connection from the last event ID `resumeFrom`, and records what it was asked. */
 function recordingStrategy(resumeFrom = '') {
@@ -44,16 +46,16 @@ function recordingStrategy(resumeFrom = '') {
 
 describe('the share option', () => {
   it('gives each createEventStream its own connection by default, and one for all with share: page', async () => {
-    const server = createMockStream()
+    const server = track(createMockStream())
     const own = [
-      createEventStream(URL, { fetch: server.fetch }),
-      createEventStream(URL, { fetch: server.fetch }),
+      track(createEventStream(URL, { fetch: server.fetch })),
+      track(createEventStream(URL, { fetch: server.fetch })),
     ]
     await server.waitForConnection(2)
     for (const stream of own) stream.close()
     const shared = [
-      createEventStream(URL, { fetch: server.fetch, share: 'page' }),
-      createEventStream(URL, { fetch: server.fetch, share: 'page' }),
+      track(createEventStream(URL, { fetch: server.fetch, share: 'page' })),
+      track(createEventStream(URL, { fetch: server.fetch, share: 'page' })),
     ]
     await server.waitForConnection(3)
     await flushMicrotasks()
@@ -65,9 +67,9 @@ describe('the share option', () => {
   })
 
   it('gives shareEventStream and subscribe their own connections with share: false', async () => {
-    const server = createMockStream()
-    const stream = shareEventStream(URL, { fetch: server.fetch, share: false })
-    const unsubscribe = subscribe(URL, {}, { fetch: server.fetch, share: false })
+    const server = track(createMockStream())
+    const stream = track(shareEventStream(URL, { fetch: server.fetch, share: false }))
+    const unsubscribe = track(subscribe(URL, {}, { fetch: server.fetch, share: false }))
     await server.waitForConnection(2)
     expect(sharedConnectionCount()).toBe(0)
     stream.close()
@@ -76,13 +78,13 @@ describe('the share option', () => {
   })
 
   it('asks a strategy once per sharing key, with the resolved URL, the key, the options and a way to open', async () => {
-    const server = createMockStream<{ message: string }>()
+    const server = track(createMockStream<{ message: string }>())
     const { strategy, requests, closed } = recordingStrategy('41')
     const options = { fetch: server.fetch, share: strategy, decode: 'text' as const }
-    const first = createEventStream<{ message: string }>(URL, options)
-    const second = shareEventStream<{ message: string }>(URL, options)
-    const page = shareEventStream(URL, { fetch: server.fetch })
-    const other = createEventStream(`${URL}?other`, options)
+    const first = track(createEventStream<{ message: string }>(URL, options))
+    const second = track(shareEventStream<{ message: string }>(URL, options))
+    const page = track(shareEventStream(URL, { fetch: server.fetch }))
+    const other = track(createEventStream(`${URL}?other`, options))
     expect(requests.map((request) => request.url)).toEqual([URL, `${URL}?other`])
     expect(requests[0]?.options).toBe(options)
     expect(requests[0]?.key).toContain(URL)
@@ -112,13 +114,13 @@ describe('the share option', () => {
   })
 
   it('keeps connections of different strategies and of the page apart', async () => {
-    const server = createMockStream()
+    const server = track(createMockStream())
     const a = recordingStrategy()
     const b = recordingStrategy()
     const streams = [
-      shareEventStream(URL, { fetch: server.fetch, share: a.strategy }),
-      shareEventStream(URL, { fetch: server.fetch, share: b.strategy }),
-      shareEventStream(URL, { fetch: server.fetch }),
+      track(shareEventStream(URL, { fetch: server.fetch, share: a.strategy })),
+      track(shareEventStream(URL, { fetch: server.fetch, share: b.strategy })),
+      track(shareEventStream(URL, { fetch: server.fetch })),
     ]
     expect(sharedConnectionCount()).toBe(3)
     expect([a.requests.length, b.requests.length]).toEqual([1, 1])

@@ -10,18 +10,13 @@ type Feed = { message: { text: string }; count: number }
 const flushMicrotasks = () => new Promise((resolve) => setTimeout(resolve, 0))
 
 const track = closeAfterEach()
-/** Unsubscribes after each test too, so that no subscription outlives its test (unsubscribing twice is harmless). */
-function trackSubscription(unsubscribe: () => void): () => void {
-  track({ close: unsubscribe })
-  return unsubscribe
-}
 
 describe('subscribe', () => {
   it('calls the handler of each event name with decoded data', async () => {
     const server = track(createMockStream<Feed>())
     const texts: string[] = []
     const counts: number[] = []
-    const unsubscribe = trackSubscription(
+    const unsubscribe = track(
       subscribe<Feed>(
         URL,
         { message: (data) => texts.push(data.text), count: (data) => counts.push(data) },
@@ -42,10 +37,10 @@ describe('subscribe', () => {
     const server = track(createMockStream<Feed>())
     const first: string[] = []
     const second: string[] = []
-    const stopFirst = trackSubscription(
+    const stopFirst = track(
       subscribe<Feed>(URL, { message: (data) => first.push(data.text) }, { fetch: server.fetch }),
     )
-    const stopSecond = trackSubscription(
+    const stopSecond = track(
       subscribe<Feed>(URL, { message: (data) => second.push(data.text) }, { fetch: server.fetch }),
     )
     await server.waitForConnection()
@@ -69,16 +64,14 @@ describe('subscribe', () => {
     const server = track(createMockStream())
     const raw: string[] = []
     const parsed: unknown[] = []
-    const a = trackSubscription(
+    const a = track(
       subscribe<{ message: string }>(
         URL,
         { message: (data) => raw.push(data) },
         { fetch: server.fetch, decode: 'text' },
       ),
     )
-    const b = trackSubscription(
-      subscribe(URL, { message: (data) => parsed.push(data) }, { fetch: server.fetch }),
-    )
+    const b = track(subscribe(URL, { message: (data) => parsed.push(data) }, { fetch: server.fetch }))
     server.send({ data: { x: 1 } })
     await until(() => parsed.length === 1)
     a()
@@ -99,9 +92,7 @@ describe('subscribe', () => {
       { credentials: 'include' as const },
       { headers: () => ({ authorization: 'Bearer a' }) },
     ]
-    const stops = variants.map((options) =>
-      trackSubscription(subscribe(URL, {}, { fetch: server.fetch, ...options })),
-    )
+    const stops = variants.map((options) => track(subscribe(URL, {}, { fetch: server.fetch, ...options })))
     await server.waitForConnection(variants.length)
     expect(server.requests).toHaveLength(variants.length)
     for (const stop of stops) stop()
@@ -109,10 +100,10 @@ describe('subscribe', () => {
 
   it('shares when static headers are equal by value, whatever their spelling', async () => {
     const server = track(createMockStream())
-    const a = trackSubscription(
+    const a = track(
       subscribe(URL, {}, { fetch: server.fetch, headers: { Authorization: 'Bearer a', 'X-A': '1' } }),
     )
-    const b = trackSubscription(
+    const b = track(
       subscribe(
         URL,
         {},
@@ -134,10 +125,10 @@ describe('subscribe', () => {
 
   it('keeps the connection when the last subscriber leaves and a new one joins in the same tick', async () => {
     const server = track(createMockStream())
-    const stop = trackSubscription(subscribe(URL, {}, { fetch: server.fetch }))
+    const stop = track(subscribe(URL, {}, { fetch: server.fetch }))
     await server.waitForConnection()
     stop()
-    const again = trackSubscription(subscribe(URL, {}, { fetch: server.fetch }))
+    const again = track(subscribe(URL, {}, { fetch: server.fetch }))
     await flushMicrotasks()
     expect(server.requests).toHaveLength(1)
     expect(server.connected).toBe(true)
@@ -148,7 +139,7 @@ describe('subscribe', () => {
     const server = track(createMockStream())
     const states: StreamState['status'][] = []
     const errors: string[] = []
-    const stop = trackSubscription(
+    const stop = track(
       subscribe(
         URL,
         {},
@@ -174,9 +165,7 @@ describe('subscribe', () => {
   it('stops calling handlers at once after unsubscribe', async () => {
     const server = track(createMockStream())
     const seen: unknown[] = []
-    const stop = trackSubscription(
-      subscribe(URL, { message: (data) => seen.push(data) }, { fetch: server.fetch }),
-    )
+    const stop = track(subscribe(URL, { message: (data) => seen.push(data) }, { fetch: server.fetch }))
     await server.waitForConnection()
     server.write('data: 1\n\ndata: 2\n\n')
     stop()

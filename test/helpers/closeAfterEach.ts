@@ -1,15 +1,17 @@
 import { afterEach } from 'vitest'
 
-/** Anything a test opens and must close: an event stream, an `SseServer`… `close()` may return a promise. */
-export interface Closable {
-  close(): unknown
-}
+/**
+ * Anything a test opens and must close: an event stream, an `SseServer`… `close()` may return a promise.
+ * An unsubscribe function (what `subscribe` returns) counts too: closing it means calling it.
+ */
+export type Closable = { close(): unknown } | (() => unknown)
 
 /**
  * Registers an `afterEach` hook (in the current file or `describe`) and returns `track`.
  *
  * `track(resource)` remembers `resource` and returns it unchanged, so it wraps the call that opens it:
- * `const server = track(await startSseServer())`, then `const stream = track(createEventStream(server.url))`.
+ * `const server = track(await startSseServer())`, then `const stream = track(createEventStream(server.url))`
+ * or `const unsubscribe = track(subscribe(url, handlers))`.
  * After each test, passed or failed, everything tracked is closed one by one in reverse order of tracking
  * (a stream before the server it was opened on), awaiting each `close()`, and then forgotten. A `close()`
  * that throws does not stop the others; its error is rethrown once all are closed.
@@ -25,7 +27,7 @@ export function closeAfterEach(): <T extends Closable>(resource: T) => T {
     const errors: unknown[] = []
     for (const resource of closing) {
       try {
-        await resource.close()
+        await (typeof resource === 'function' ? resource() : resource.close())
       } catch (error) {
         errors.push(error)
       }
