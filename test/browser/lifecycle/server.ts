@@ -1,0 +1,140 @@
+/**
+ * The server of the page-lifecycle tests, on 127.0.0.1 with a random port: the test page (`/`, `/page.js`),
+ * its event stream and its reports on one origin.
+ *
+ * `/stream/<topic>` streams the topic's events: numbered from 1, `id: n`, `data: n`. A request that resumes
+ * (`Last-Event-ID: n`, or `?last_event_id=n`) first gets the events after `n` again; one that does not gets
+ * only the events published from then on. Every request is logged with the page that sent it (`x-page`).
+ * `POST /report` takes what a page saw before it went away (its `pagehide` beacon).
+ */
+import { createServer, type ServerResponse } from 'node:http'
+import { type LoopbackServer, listenOnLoopback } from '../listenOnLoopback'
+
+/** One request for the stream, as the server saw it. */
+export interface StreamRequest {
+  /** The requesting page's `x-page` header: its name and the number of its load. */
+  page: string
+  /** The `Last-Event-ID` header ('' when there was none). */
+  lastEventId: string
+  /** The `last_event_id` query parameter ('' when there was none). */
+  lastEventIdParam: string
+  /** `performance.now()` when it arrived, and when the connection closed. */
+  time: number
+  closedAt?: number
+}
+
+/** What a page sent on `pagehide`: the ids of the events it received, in order. */
+export interface PageReport {
+  page: string
+  ids: number[]
+  /** The stream's `state.lastEventId` at `pagehide`. */
+  lastEventId: string
+}
+
+export interface LifecycleServer extends LoopbackServer {
+  requests(topic: string): readonly StreamRequest[]
+  openConnections(topic: string): number
+  /** Publishes the next event of `topic` to its open connections; returns its number. */
+  publish(topic: string): number
+  /** Publishes an event of `topic` every `interval` ms until the returned function is called. */
+  publishEvery(topic: string, interval: number): () => void
+  /** The number of the last event published on `topic` (0 before the first). */
+  published(topic: string): number
+  reports(): readonly PageReport[]
+}
+
+interface Topic {
+  frames: string[]
+  clients: Set<ServerResponse>
+  requests: StreamRequest[]
+}
+
+export async function startLifecycleServer(page: { html: string; script: string }): Promise<LifecycleServer> {
+  const topics = new Map<string, Topic>()
+  const reports: PageReport[] = []
+  const timers = new Set<ReturnType<typeof setInterval>>()
+  const topic = (name: string): Topic => {
+    let entry = topics.get(name)
+    if (!entry) {
+      entry = { frames: [], clients: new Set(), requests: [] }
+      topics.set(name, entry)
+    }
+    return entry
+  }
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    if (url.pathname === '/') {
+      response.writeHead(200, { 'content-type': 'text/html' }).end(page.html)
+      return
+    }
+    if (url.pathname === '/page.js') {
+      response.writeHead(200, { 'content-type': 'text/javascript' }).end(page.script)
+      return
+    }
+    if (url.pathname === '/report' && request.method === 'POST') {
+      let body = ''
+      request.setEncoding('utf8')
+      request.on('data', (chunk: string) => {
+        body += chunk
+      })
+      request.on('end', () => {
+        reports.push(JSON.parse(body) as PageReport)
+        response.writeHead(204).end()
+      })
+      return
+    }
+    const name = /^\/stream\/([\w-]+)$/.exec(url.pathname)?.[1]
+    if (!name) {
+      response.writeHead(url.pathname === '/favicon.ico' ? 204 : 404).end()
+      return
+    }
+    const entry = topic(name)
+    const logged: StreamRequest = {
+      page: String(request.headers['x-page'] ?? ''),
+      lastEventId: String(request.headers['last-event-id'] ?? ''),
+      lastEventIdParam: url.searchParams.get('last_event_id') ?? '',
+      time: performance.now(),
+    }
+    entry.requests.push(logged)
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' })
+    const after = Number.parseInt(logged.lastEventId || logged.lastEventIdParam, 10)
+    response.write(Number.isNaN(after) ? ':\n\n' : entry.frames.slice(after).join('') || ':\n\n')
+    entry.clients.add(response)
+    response.on('close', () => {
+      logged.closedAt = performance.now()
+      entry.clients.delete(response)
+    })
+  })
+  const loopback = await listenOnLoopback(server)
+
+  function publish(name: string): number {
+    const entry = topic(name)
+    const n = entry.frames.length + 1
+    const text = `id: ${n}\ndata: ${n}\n\n`
+    entry.frames.push(text)
+    for (const client of entry.clients) client.write(text)
+    return n
+  }
+
+  return {
+    origin: loopback.origin,
+    requests: (name) => topic(name).requests,
+    openConnections: (name) => topic(name).clients.size,
+    publish,
+    publishEvery(name, interval) {
+      const timer = setInterval(() => publish(name), interval)
+      timers.add(timer)
+      return () => {
+        clearInterval(timer)
+        timers.delete(timer)
+      }
+    },
+    published: (name) => topic(name).frames.length,
+    reports: () => reports,
+    async stop() {
+      for (const timer of timers) clearInterval(timer)
+      await loopback.stop()
+    },
+  }
+}

@@ -1,0 +1,295 @@
+// The page's life in Chromium (issue 15): `resume` keeps the position across a reload or a closed and
+// reopened tab, `pauseWhenHidden` closes the connection of a hidden page and resumes when it shows again.
+// The page bundles the core from source (lifecycle/page.ts); one local server serves it and its stream,
+// numbers the events, replays after `Last-Event-ID`, and takes each page's `pagehide` report of what it
+// received, so that the test knows exactly what the page saw before it went away.
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import type { Browser, BrowserContext, Page } from 'playwright'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { LifecycleTest } from './lifecycle/page'
+import { type LifecycleServer, type PageReport, startLifecycleServer } from './lifecycle/server'
+import { launchChromium, watchErrors } from './pages'
+import { type FreezableChromium, launchFreezableChromium } from './tabs/freezableChromium'
+
+declare const lifecycleTest: LifecycleTest
+
+let browser: Browser
+let script: string
+let server: LifecycleServer | undefined
+let context: BrowserContext | undefined
+/** The browser of the hidden-page test, whose pages can really be hidden. */
+let hideable: FreezableChromium | undefined
+let errors: string[] = []
+
+beforeAll(async () => {
+  const bundle = await build({
+    entryPoints: [fileURLToPath(new URL('./lifecycle/page.ts', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  })
+  script = bundle.outputFiles[0]?.text ?? ''
+  browser = await launchChromium()
+})
+
+afterEach(async () => {
+  const [browserSide, serverSide, pageErrors] = [hideable ?? context, server, errors]
+  hideable = undefined
+  context = undefined
+  server = undefined
+  errors = []
+  try {
+    await browserSide?.close()
+  } finally {
+    await serverSide?.stop()
+  }
+  expect(pageErrors).toEqual([])
+})
+
+afterAll(async () => {
+  await browser?.close()
+})
+
+async function start(
+  newContext = () => browser.newContext(),
+): Promise<{ server: LifecycleServer; context: BrowserContext }> {
+  server = await startLifecycleServer({
+    html: '<!doctype html><title>lifecycle</title><script type="module" src="/page.js"></script>',
+    script,
+  })
+  context = await newContext()
+  return { server, context }
+}
+
+interface PageSpec {
+  page: string
+  topic: string
+  resume: 'session' | 'local' | 'off'
+  pause?: number
+}
+
+async function openPage(spec: PageSpec): Promise<Page> {
+  if (!context || !server) throw new Error('start() first')
+  const page = await context.newPage()
+  errors.push(...watchErrors(page))
+  const query = new URLSearchParams({ page: spec.page, topic: spec.topic, resume: spec.resume })
+  if (spec.pause !== undefined) query.set('pause', String(spec.pause))
+  await page.goto(`${server.origin}/?${query}`)
+  await page.waitForFunction(() => 'lifecycleTest' in globalThis)
+  return page
+}
+
+const ids = (page: Page) => page.evaluate(() => lifecycleTest.ids())
+const status = (page: Page) => page.evaluate(() => lifecycleTest.state().status)
+
+/** Polls `read` every 10 ms until `accept` holds; fails after `timeout` ms saying what was last read. */
+async function until<T>(read: () => T | Promise<T>, accept: (value: T) => boolean, timeout = 5000) {
+  const deadline = performance.now() + timeout
+  let value = await read()
+  while (!accept(value)) {
+    if (performance.now() > deadline)
+      throw new Error(`gave up waiting after ${timeout} ms: ${JSON.stringify(value)}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    value = await read()
+  }
+  return value
+}
+
+/** `from`, `from + 1`, …, `to`. */
+const range = (from: number, to: number) =>
+  Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i)
+
+/** Waits for the `pagehide` report of the page load `label`. */
+function reportOf(label: string): Promise<PageReport> {
+  return until(
+    () => server?.reports().find((report) => report.page === label),
+    (report) => report !== undefined,
+  ) as Promise<PageReport>
+}
+
+/** Publishes events 1–50, waits until `page` received all of them, then keeps publishing every 10 ms. */
+async function receiveFifty(server: LifecycleServer, page: Page, topic: string): Promise<() => void> {
+  await until(
+    () => status(page),
+    (value) => value === 'open',
+  )
+  for (let n = 0; n < 50; n++) server.publish(topic)
+  expect(
+    await until(
+      () => ids(page),
+      (list) => list.length >= 50,
+    ),
+  ).toEqual(range(1, 50))
+  const stop = server.publishEvery(topic, 10)
+  await new Promise((resolve) => setTimeout(resolve, 100)) // the page is receiving when it goes away
+  return stop
+}
+
+/** Stops publishing and waits until `page` has the last event; returns what it received. */
+async function finish(server: LifecycleServer, page: Page, topic: string, stop: () => void) {
+  stop()
+  const last = server.published(topic)
+  return until(
+    () => ids(page),
+    (list) => list.includes(last) || list.length > last,
+  )
+}
+
+describe('resume in Chromium', () => {
+  it("resume: 'session' continues after a reload with exactly the next event, none twice", async () => {
+    const { server } = await start()
+    const page = await openPage({ page: 'p', topic: 'session', resume: 'session' })
+    const stop = await receiveFifty(server, page, 'session')
+    await page.reload()
+    await page.waitForFunction(() => 'lifecycleTest' in globalThis)
+    expect(await page.evaluate(() => lifecycleTest.load)).toBe(2)
+    const before = await reportOf('p#1')
+    const after = await finish(server, page, 'session', stop)
+    const last = server.published('session')
+
+    const seen = before.ids.at(-1) as number
+    expect(seen).toBeGreaterThan(50)
+    expect(before.ids).toEqual(range(1, seen))
+    expect(before.lastEventId).toBe(String(seen))
+    expect(after).toEqual(range(seen + 1, last))
+    const requests = server.requests('session')
+    expect(requests.map(({ page, lastEventId }) => ({ page, lastEventId }))).toEqual([
+      { page: 'p#1', lastEventId: '' },
+      { page: 'p#2', lastEventId: String(seen) },
+    ])
+    expect(requests[0]?.closedAt).toBeDefined()
+    console.log(
+      `session: before the reload 1–${seen}, after it ${seen + 1}–${last}; request 2 Last-Event-ID: ${requests[1]?.lastEventId}`,
+    )
+  })
+
+  it("resume: 'local' continues in a new page of the same context after the first one closed", async () => {
+    const { server, context } = await start()
+    const first = await openPage({ page: 'first', topic: 'local', resume: 'local' })
+    const stop = await receiveFifty(server, first, 'local')
+    await first.close()
+    const before = await reportOf('first#1')
+    // The first page's connection is gone before the second page opens.
+    await until(
+      () => server.openConnections('local'),
+      (open) => open === 0,
+    )
+    expect(context.pages()).toHaveLength(0)
+    const second = await openPage({ page: 'second', topic: 'local', resume: 'local' })
+    const after = await finish(server, second, 'local', stop)
+    const last = server.published('local')
+
+    const seen = before.ids.at(-1) as number
+    expect(seen).toBeGreaterThan(50)
+    expect(before.ids).toEqual(range(1, seen))
+    expect(after).toEqual(range(seen + 1, last))
+    expect(server.requests('local').map(({ page, lastEventId }) => ({ page, lastEventId }))).toEqual([
+      { page: 'first#1', lastEventId: '' },
+      { page: 'second#1', lastEventId: String(seen) },
+    ])
+    console.log(`local: first page 1–${seen}, second page ${seen + 1}–${last}`)
+  })
+
+  it('without resume, a reload starts afresh: no Last-Event-ID, no replay', async () => {
+    const { server } = await start()
+    const page = await openPage({ page: 'p', topic: 'off', resume: 'off' })
+    const stop = await receiveFifty(server, page, 'off')
+    await page.reload()
+    await page.waitForFunction(() => 'lifecycleTest' in globalThis)
+    const before = await reportOf('p#1')
+    await until(
+      () => server.requests('off').length,
+      (count) => count === 2,
+    )
+    const after = await finish(server, page, 'off', stop)
+    expect(server.requests('off').map(({ page, lastEventId }) => ({ page, lastEventId }))).toEqual([
+      { page: 'p#1', lastEventId: '' },
+      { page: 'p#2', lastEventId: '' },
+    ])
+    // Only what was published after the new request: nothing the first load had seen comes again.
+    const seen = before.ids.at(-1) as number
+    expect(after[0]).toBeGreaterThan(seen)
+    expect(after).toEqual(range(after[0] as number, server.published('off')))
+  })
+})
+
+describe('pauseWhenHidden in Chromium', () => {
+  it('closes the connection of a page hidden longer than pauseWhenHidden, and resumes once, at once, when it shows', async () => {
+    // A Chromium without playwright's focus emulation: a tab really is hidden when another one comes to
+    // the front, as when the user switches tabs (its timers then run at most once a second).
+    const { server, context } = await start(async () => {
+      hideable = await launchFreezableChromium()
+      return hideable.context
+    })
+    const pauseWhenHidden = 1000
+    const page = await openPage({ page: 'p', topic: 'hidden', resume: 'off', pause: pauseWhenHidden })
+    await until(
+      () => status(page),
+      (value) => value === 'open',
+    )
+    const visibility = () => page.evaluate(() => document.visibilityState)
+    expect(await visibility()).toBe('visible')
+    const stop = server.publishEvery('hidden', 20)
+
+    // Hidden for less than pauseWhenHidden: the connection stays.
+    const other = await context.newPage()
+    expect(await visibility()).toBe('hidden')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    await page.bringToFront()
+    expect(await visibility()).toBe('visible')
+    // Waiting past pauseWhenHidden is the point: the timer of the short hide must not fire.
+    await new Promise((resolve) => setTimeout(resolve, pauseWhenHidden + 500))
+    expect(server.requests('hidden')).toHaveLength(1)
+    expect(server.openConnections('hidden')).toBe(1)
+
+    // Hidden for longer: the server sees the connection close.
+    await other.bringToFront()
+    expect(await visibility()).toBe('hidden')
+    const hiddenAt = performance.now()
+    const closedAt = (await until(
+      () => server.requests('hidden')[0]?.closedAt,
+      (time) => time !== undefined,
+    )) as number
+    const closedAfter = closedAt - hiddenAt
+    expect(closedAfter).toBeGreaterThanOrEqual(pauseWhenHidden - 50)
+    expect(server.openConnections('hidden')).toBe(0)
+    expect(await page.evaluate(() => lifecycleTest.state())).toMatchObject({ status: 'reconnecting' })
+    expect(await page.evaluate(() => lifecycleTest.state().retryDelay)).toBeUndefined()
+    // Staying hidden is the point: events go on, the page asks for none of them.
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(server.requests('hidden')).toHaveLength(1)
+    const seen = (await ids(page)).at(-1) as number
+    expect(server.published('hidden')).toBeGreaterThan(seen + 10)
+
+    // Visible again: one new request at once, resuming after the last event the page received.
+    const shownAt = performance.now()
+    await page.bringToFront()
+    await until(
+      () => server.requests('hidden').length,
+      (count) => count === 2,
+    )
+    const resumedAfter = (server.requests('hidden')[1]?.time as number) - shownAt
+    const received = await finish(server, page, 'hidden', stop)
+    const last = server.published('hidden')
+    expect(received).toEqual(range(1, last))
+    expect(server.requests('hidden').map(({ page, lastEventId }) => ({ page, lastEventId }))).toEqual([
+      { page: 'p#1', lastEventId: '' },
+      { page: 'p#1', lastEventId: String(seen) },
+    ])
+    expect(server.openConnections('hidden')).toBe(1)
+    expect(await page.evaluate(() => lifecycleTest.statuses())).toEqual([
+      'connecting',
+      'open',
+      'reconnecting',
+      'connecting',
+      'open',
+    ])
+    console.log(
+      `pauseWhenHidden ${pauseWhenHidden} ms: closed ${closedAfter.toFixed(0)} ms after hiding; resumed ${resumedAfter.toFixed(0)} ms after showing with Last-Event-ID ${seen}; events 1–${last}, each once`,
+    )
+    expect(resumedAfter).toBeLessThan(1000)
+  })
+})
