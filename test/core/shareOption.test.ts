@@ -10,10 +10,9 @@ import {
 } from '../../src/index'
 import { createMockStream } from '../../src/testing'
 import { closeAfterEach } from '../helpers/closeAfterEach'
-import { until } from '../helpers/until'
+import { flushMicrotasks, until } from '../helpers/until'
 
 const URL = 'https://sse.test/feed'
-const flushMicrotasks = () => new Promise((resolve) => setTimeout(resolve, 0))
 const track = closeAfterEach()
 
 /** A strategy that opens a page connection from the last event ID `resumeFrom`, and records what it was asked. */

@@ -3,11 +3,10 @@ import { shareEventStream } from '../../src/core/share'
 import { type StreamState, subscribe } from '../../src/index'
 import { createMockStream } from '../../src/testing'
 import { closeAfterEach } from '../helpers/closeAfterEach'
-import { until } from '../helpers/until'
+import { flushMicrotasks, until } from '../helpers/until'
 
 const URL = 'https://sse.test/feed'
 type Feed = { message: { text: string }; count: number }
-const flushMicrotasks = () => new Promise((resolve) => setTimeout(resolve, 0))
 
 const track = closeAfterEach()
 

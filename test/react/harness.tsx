@@ -5,6 +5,7 @@ import type { EventMap } from '../../src/index'
 import { type UseEventStreamOptions, type UseEventStreamResult, useEventStream } from '../../src/react'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { setupMockServer as setupSharedMockServer } from '../helpers/mockServer'
+import { flushMicrotasks } from '../helpers/until'
 
 export { type Ticker, ticks } from '../helpers/mockServer'
 
@@ -30,7 +31,7 @@ export function setupMockServer() {
  * a connection the hook opened has called `fetch` (see `countFetches` in test/helpers/clientTimers.ts).
  */
 export async function settle(): Promise<void> {
-  await act(() => new Promise<void>((resolve) => setTimeout(resolve, 0)))
+  await act(() => flushMicrotasks())
 }
 
 interface ProbeProps<E extends EventMap> {

@@ -2,21 +2,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createEventStream, type EventStreamError } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { startSseServer } from '../helpers/sseServer'
-import { until } from '../helpers/until'
+import { flushMicrotasks, promiseSteps, until } from '../helpers/until'
 
 afterEach(() => {
   vi.useRealTimers()
 })
 // Hooks run last-registered first: streams and servers close before the timers are reset.
 const track = closeAfterEach()
-
-/** Lets every promise continuation run (a macrotask comes after all of them). */
-const afterPromiseSteps = () => new Promise((resolve) => setImmediate(resolve))
-
-/** Lets the client's pending promise steps run (headers, fetch) under fake timers. */
-async function promiseSteps(): Promise<void> {
-  for (let i = 0; i < 5; i++) await Promise.resolve()
-}
 
 /** Cycles under vitest's fake timers; leaks.test.ts runs leak.mjs, 10,000 cycles with instrumented real timers. */
 const CYCLES = 2000
@@ -61,7 +53,7 @@ describe('close() before the response headers arrive', () => {
     await until(() => server.requests[0]?.closedEarly === true, 3000, 'the server to see the request closed')
     await server.requests[0]?.closed
     await Promise.all(settled) // the fetch rejected with the abort: by now the client has seen it
-    await afterPromiseSteps()
+    await flushMicrotasks()
     expect(errors).toEqual([]) // the abort is not reported as a network error
     expect(stream.state.status).toBe('closed')
     expect(stream.state.error).toBeUndefined()
@@ -80,7 +72,7 @@ describe('close() before the response headers arrive', () => {
     stream.close()
     release?.()
     await headers
-    await afterPromiseSteps() // the client's continuation after the headers has run
+    await flushMicrotasks() // the client's continuation after the headers has run
     expect(fetch).not.toHaveBeenCalled()
     expect(server.requests).toHaveLength(0)
     expect(stream.state.status).toBe('closed')

@@ -4,6 +4,7 @@ import { promisify } from 'node:util'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createEventStream } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
+import { promiseSteps } from '../helpers/until'
 
 /**
  * Cycles under vitest's fake timers; leak.mjs runs 10,000 per transport with instrumented real timers. The
@@ -11,11 +12,6 @@ import { closeAfterEach } from '../helpers/closeAfterEach'
  */
 const CYCLES = 2000
 const encoder = new TextEncoder()
-
-/** Lets the client's pending promise steps run (headers, fetch, first read). */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await Promise.resolve()
-}
 
 /**
  * A fetch answering with a live event stream. `honourSignal: false` is a transport that ignores the
@@ -63,9 +59,9 @@ describe('no leaks over many create/close cycles', () => {
     for (let i = 0; i < CYCLES; i++) {
       const stream = track(createEventStream('http://127.0.0.1:9/stream', { fetch, idleTimeout: 30_000 }))
       stream.onAny(() => received++)
-      await settle()
+      await promiseSteps()
       stream.close()
-      await settle()
+      await promiseSteps()
     }
     console.log(
       `streaming fetch: ${counts.started} fetches, ${received} events, ${counts.errored} bodies ended by abort, ${vi.getTimerCount()} timers left`,
@@ -81,9 +77,9 @@ describe('no leaks over many create/close cycles', () => {
     const { fetch, counts } = streamingFetch(false)
     for (let i = 0; i < 1000; i++) {
       const stream = track(createEventStream('http://127.0.0.1:9/stream', { fetch, idleTimeout: 30_000 }))
-      await settle()
+      await promiseSteps()
       stream.close()
-      await settle()
+      await promiseSteps()
     }
     expect(counts.started).toBe(1000)
     expect(counts.cancelled).toBe(1000)
@@ -98,7 +94,7 @@ describe('no leaks over many create/close cycles', () => {
     })
     const received: unknown[] = []
     stream.onAny((event) => received.push(event))
-    for (let i = 0; i < 20 && counts.cancelled === 0; i++) await settle()
+    for (let i = 0; i < 20 && counts.cancelled === 0; i++) await promiseSteps()
     expect(counts.started).toBe(1)
     expect(counts.cancelled).toBe(1)
     expect(received).toEqual([])

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEventStream, type EventStreamError, type EventStreamOptions } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
-import { until } from '../helpers/until'
+import { flushMicrotasks, until } from '../helpers/until'
 
 const track = closeAfterEach()
 
@@ -179,7 +179,7 @@ describe('a whole scenario with unhandled rejections watched', () => {
     stream.close()
     await loop
     // Node reports an unhandled rejection once the promise steps have run, before the next macrotask.
-    await new Promise((resolve) => setImmediate(resolve))
+    await flushMicrotasks()
     expect(seen).toEqual([1])
     expect(unhandled).toEqual([])
   })
