@@ -5,7 +5,8 @@ import { waitFor } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { tabs } from '../../src/tabs'
 import { eventStreamHandler } from '../../src/testing'
-import { renderStream, setupMockServer, type Ticker, ticks } from './harness'
+import { countFetches } from '../helpers/clientTimers'
+import { renderStream, settle, setupMockServer, type Ticker, ticks } from './harness'
 
 const { server, requests } = setupMockServer()
 
@@ -20,10 +21,12 @@ describe('useEventStream with share: tabs (fallback to the page)', () => {
 
   it('keeps the connection for the same strategy on re-render, and opens another for a new one', async () => {
     server.use(eventStreamHandler<Ticker>('/stream', ticks(1), { interval: 2 }))
+    const fetches = countFetches()
     const view = renderStream<Ticker>('/stream', { share: tabs.key('user-1') })
     await waitFor(() => expect(view.current().status).toBe('open'))
     view.rerender('/stream', { share: tabs.key('user-1'), history: 5 })
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await settle()
+    expect(fetches()).toBe(1)
     expect(requests).toHaveLength(1)
     view.rerender('/stream', { share: tabs.key('user-2') })
     await waitFor(() => expect(requests).toHaveLength(2))
