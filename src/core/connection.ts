@@ -52,6 +52,8 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
   let waiting: Cancel | undefined
   /** The server's `retry:` value, which replaces `initialDelay`. */
   let serverRetry: number | undefined
+  /** Set while reading waits for backed-up consumers: calling it reads on. */
+  let readOn: (() => void) | undefined
   /** Closed while the page is hidden (`pauseWhenHidden`); reconnects when it is visible again. */
   let paused = false
   const stopWatchingPage =
@@ -89,13 +91,20 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
     const watchdog =
       idleTimeout === undefined
         ? undefined
-        : watchIdle(idleTimeout, () =>
-            end(
-              attempt,
-              new EventStreamError('idle-timeout', `${where}: no data for ${idleTimeout} ms: reconnecting`, {
-                url: href,
-              }),
-            ),
+        : watchIdle(
+            idleTimeout,
+            () =>
+              end(
+                attempt,
+                new EventStreamError(
+                  'idle-timeout',
+                  `${where}: no data for ${idleTimeout} ms: reconnecting`,
+                  {
+                    url: href,
+                  },
+                ),
+              ),
+            () => readOn !== undefined,
           )
     if (watchdog) attempt.stops.push(watchdog.cancel)
 
@@ -178,11 +187,27 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
         touch?.()
         parser.feed(text)
       },
+      ready: () => (backedUp() ? new Promise<void>((resolve) => (readOn = resolve)) : undefined),
     })
+  }
+
+  /** Whether every consumer is backed up (only slow `for await` loops listen): then reading waits. */
+  function backedUp(): boolean {
+    if (listeners.size === 0) return false
+    for (const listener of listeners) if (!listener.backedUp?.()) return false
+    return true
+  }
+
+  /** Lets a read that waits for backed-up consumers go on. */
+  function drained(): void {
+    const resume = readOn
+    readOn = undefined
+    resume?.()
   }
 
   function stop(attempt: Attempt): void {
     attempt.active = false
+    drained() // a read waiting for consumers sees the attempt is over
     attempt.controller.abort()
     for (const cancel of attempt.stops) cancel()
     if (current === attempt) current = undefined
@@ -259,8 +284,12 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
     },
     attach(listener) {
       listeners.add(listener)
-      return () => listeners.delete(listener)
+      return () => {
+        listeners.delete(listener)
+        drained() // the consumers left may not be backed up
+      }
     },
+    drained,
     reconnect() {
       if (closedForGood) return
       stopAll()

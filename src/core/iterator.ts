@@ -2,6 +2,8 @@
 export interface IteratorSink<T> {
   push(value: T): void
   end(error?: unknown): void
+  /** How many values wait for the loop. */
+  readonly buffered: number
 }
 
 interface Waiter<T> {
@@ -15,9 +17,13 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
  * An async iterator over pushed values that buffers what arrives between `next()` calls and queues
  * `next()` calls made before a value arrives (`Promise.all`, read-ahead), serving both in order.
  * After the end, the fatal error (if any) rejects one `next()`; every other one completes.
- * `onReturn` runs when the loop is left early (`break`, `return`, a throw in the loop body).
+ * `onReturn` runs when the loop is left early (`break`, `return`, a throw in the loop body); `onTake`
+ * after the loop took a buffered value, with the number still buffered.
  */
-export function createPushIterator<T>(onReturn: () => void): {
+export function createPushIterator<T>(
+  onReturn: () => void,
+  onTake?: (buffered: number) => void,
+): {
   sink: IteratorSink<T>
   iterator: AsyncIterableIterator<T>
 } {
@@ -54,6 +60,9 @@ export function createPushIterator<T>(onReturn: () => void): {
       if (error !== undefined) failure = { error }
       settleWaiters() // waiters exist only when the buffer is empty
     },
+    get buffered() {
+      return buffer.length - head
+    },
   }
 
   const iterator: AsyncIterableIterator<T> = {
@@ -64,6 +73,7 @@ export function createPushIterator<T>(onReturn: () => void): {
           buffer = []
           head = 0
         }
+        onTake?.(buffer.length - head)
         return Promise.resolve({ value, done: false })
       }
       return new Promise((resolve, reject) => {

@@ -8,6 +8,11 @@ export interface BodyReader {
   onCancel(cancel: () => void): void
   /** The next piece of text, decoded from UTF-8 (a BOM at the start removed). */
   onText(text: string): void
+  /**
+   * Checked before every read: a promise to wait for before reading on (the consumers are backed up:
+   * not reading lets TCP flow control slow the server down), or `undefined` to read at once.
+   */
+  ready(): Promise<void> | undefined
 }
 
 /**
@@ -26,6 +31,11 @@ export async function readBody(body: ReadableStream<Uint8Array | string>, reader
   })
   const decode = createUtf8Decoder()
   while (true) {
+    const wait = reader.ready()
+    if (wait) {
+      await wait
+      if (!reader.active()) return
+    }
     const { done, value } = await source.read()
     if (done || !reader.active()) return
     reader.onText(typeof value === 'string' ? value : decode(value))

@@ -15,6 +15,14 @@ import type {
 type Handler = (data: unknown, event: StreamEvent) => void
 
 /**
+ * Events buffered for a `for await` loop before the connection stops reading (when nothing but loops
+ * listen): then TCP flow control slows the server down, and memory stays bounded. Reading goes on
+ * when the loop is down to `LOW_WATER`.
+ */
+const HIGH_WATER = 1024
+const LOW_WATER = 256
+
+/**
  * The typed face of a connection: decodes its raw events with this consumer's decoders and fans them out
  * to handlers and iterators. `release` runs once when this consumer closes (it closes or unshares the
  * connection).
@@ -156,6 +164,12 @@ export function createStreamOver<E extends EventMap>(
       for (const sink of sinks) sink.end(error)
       sinks.clear()
     },
+    backedUp() {
+      // Handlers must see every event as it comes: only a stream that feeds nothing but loops may wait.
+      if (handlers.size > 0 || anyHandlers.size > 0) return false
+      for (const sink of sinks) if (sink.buffered >= HIGH_WATER) return true
+      return false
+    },
   })
 
   function close(): void {
@@ -186,6 +200,7 @@ export function createStreamOver<E extends EventMap>(
 
   return {
     on(type, handler) {
+      connection.drained?.() // a handler cannot wait: reading goes on if it waited for loops
       const set = handlers.get(type) ?? new Set<Handler>()
       handlers.set(type, set)
       const entry = handler as Handler
@@ -196,6 +211,7 @@ export function createStreamOver<E extends EventMap>(
       }
     },
     onAny(handler) {
+      connection.drained?.()
       anyHandlers.add(handler)
       return () => anyHandlers.delete(handler)
     },
@@ -216,7 +232,9 @@ export function createStreamOver<E extends EventMap>(
     },
     close,
     [Symbol.asyncIterator]() {
-      const { sink, iterator } = createPushIterator<AnyStreamEvent<E>>(close)
+      const { sink, iterator } = createPushIterator<AnyStreamEvent<E>>(close, (buffered) => {
+        if (buffered === LOW_WATER) connection.drained?.()
+      })
       if (closed) sink.end()
       else if (connection.status === 'closed') sink.end(fatal)
       else sinks.add(sink)

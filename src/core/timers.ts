@@ -24,13 +24,19 @@ export function afterDelayOrOnline(delay: number, callback: () => void): Cancel 
 }
 
 /**
- * An idle watchdog: calls `onIdle` once when `touch()` was not called for `timeout` ms. One timer,
- * re-armed lazily, so that `touch()` (once per chunk) costs a `Date.now()`.
+ * An idle watchdog: calls `onIdle` once when `touch()` was not called for `timeout` ms, unless `excused()`
+ * says the silence is ours (reading paused on purpose). One timer, re-armed lazily, so that `touch()`
+ * (once per chunk) costs a `Date.now()`.
  */
-export function watchIdle(timeout: number, onIdle: () => void): { touch(): void; cancel: Cancel } {
+export function watchIdle(
+  timeout: number,
+  onIdle: () => void,
+  excused: () => boolean,
+): { touch(): void; cancel: Cancel } {
   let lastActivity = Date.now()
   let cancel = after(timeout, check)
   function check(): void {
+    if (excused()) lastActivity = Date.now()
     const idle = Date.now() - lastActivity
     if (idle < timeout) cancel = after(timeout - idle, check)
     else onIdle()

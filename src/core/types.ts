@@ -248,6 +248,11 @@ export interface ConnectionListener {
   state(): void
   /** The connection closed: by `close()`, a 204, or a fatal error (then `error` is set). */
   closed(error: EventStreamError | undefined): void
+  /**
+   * Whether this consumer has more events waiting than it wants (a slow `for await` loop). The
+   * connection stops reading while every consumer is backed up, and reads on after `drained()`.
+   */
+  backedUp?(): boolean
 }
 
 /**
@@ -262,6 +267,8 @@ export interface Connection {
   /** `state.status`, without building a snapshot. */
   readonly status: StreamState['status']
   attach(listener: ConnectionListener): () => void
+  /** A backed-up consumer caught up: read on, if reading waited for it. */
+  drained?(): void
   reconnect(): void
   close(): void
 }
