@@ -124,6 +124,25 @@ const checks: Record<string, Check> = {
       expect(await text(page, 'request-count')).toBe('1')
     },
   },
+  'examples-8-reload-me--counter': {
+    args: 'interval:100',
+    async run(page, expect) {
+      await expect.poll(() => number(page, 'counter'), poll).toBeGreaterThanOrEqual(5)
+      expect(await text(page, 'resumed-after')).toBe('(none)')
+      expect(await text(page, 'first')).toBe('0')
+      const before = await number(page, 'counter')
+      // The frame reloads: the new page's first request resumes after what the old page stored at pagehide.
+      await page.reload()
+      await expect.poll(() => text(page, 'resumed-after'), poll).toMatch(/^\d+$/)
+      const resumedAfter = Number(await text(page, 'resumed-after'))
+      expect(resumedAfter).toBeGreaterThanOrEqual(before)
+      await expect.poll(() => number(page, 'counter'), poll).toBeGreaterThan(resumedAfter + 3)
+      expect(await text(page, 'first')).toBe(String(resumedAfter + 1))
+      expect(await text(page, 'gaps')).toBe('0')
+      expect(await text(page, 'duplicates')).toBe('0')
+      expect(await text(page, 'state-status')).toBe('open')
+    },
+  },
 }
 
 const index: { entries: Record<string, { type: string }> } = JSON.parse(
