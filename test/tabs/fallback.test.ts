@@ -1,5 +1,6 @@
-// `typed-sse/tabs` where it cannot share across tabs (Node has no Web Locks and no document): it shares
-// within the page, like `share: 'page'`, and still refuses what it could not share safely in a browser.
+// `typed-sse/tabs` where it cannot share across tabs (Node has no document, and Node 20 no Web Locks
+// either; Node 24 has them and BroadcastChannel): it shares within the page, like `share: 'page'`, and
+// still refuses what it could not share safely in a browser.
 import { describe, expect, it } from 'vitest'
 import { sharedConnectionCount } from '../../src/core/share'
 import { createEventStream, type EventStream, subscribe } from '../../src/index'
@@ -12,7 +13,7 @@ import { until } from '../helpers/until'
 const track = closeAfterEach()
 const flushMicrotasks = () => new Promise((resolve) => setTimeout(resolve, 0))
 
-describe('share: tabs without Web Locks and BroadcastChannel (Node)', () => {
+describe('share: tabs outside a page (Node)', () => {
   it('shares one connection per key within the page and closes it with the last stream', async () => {
     const server = track(await startSseServer({ count: 3 }))
     const ids: string[][] = [[], []]
