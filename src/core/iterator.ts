@@ -13,6 +13,9 @@ interface Waiter<T> {
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true })
 
+/** Taken values kept before the buffer is compacted. */
+const COMPACT_AFTER = 1024
+
 /**
  * An async iterator over pushed values that buffers what arrives between `next()` calls and queues
  * `next()` calls made before a value arrives (`Promise.all`, read-ahead), serving both in order.
@@ -71,6 +74,10 @@ export function createPushIterator<T>(
         const value = buffer[head++] as T
         if (head === buffer.length) {
           buffer = []
+          head = 0
+        } else if (head >= COMPACT_AFTER && head * 2 >= buffer.length) {
+          // A loop that never quite catches up: drop the values it took (amortised, at most half moves).
+          buffer = buffer.slice(head)
           head = 0
         }
         onTake?.(buffer.length - head)

@@ -100,4 +100,28 @@ describe('for await over a stream', () => {
     for await (const event of stream) seen.push(event.data)
     expect(seen).toEqual(['again'])
   })
+
+  it('keeps order when a loop that never empties the buffer takes and receives for a long time', async () => {
+    const server = controlledFetch()
+    const stream = track(
+      createEventStream('http://127.0.0.1:9/feed', { fetch: server.fetch, decode: 'text' }),
+    )
+    const iterator = stream[Symbol.asyncIterator]()
+    await until(() => server.requests() === 1, 2000, 'the request')
+    const taken: string[] = []
+    let sent = 0
+    const send = (count: number) => {
+      let text = ''
+      for (let i = 0; i < count; i++) text += `data: ${++sent}\n\n`
+      server.send(text)
+    }
+    send(600)
+    // 300 events stay buffered throughout: the buffer never empties, so it is compacted as it goes.
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 300; i++) taken.push((await iterator.next()).value?.data as string)
+      send(300)
+    }
+    expect(taken).toEqual(Array.from({ length: taken.length }, (_, i) => String(i + 1)))
+    expect(taken).toHaveLength(6000)
+  })
 })
