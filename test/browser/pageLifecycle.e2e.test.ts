@@ -193,6 +193,49 @@ describe('resume in Chromium', () => {
     console.log(`local: first page 1–${seen}, second page ${seen + 1}–${last}`)
   })
 
+  it("resume: 'session' writes its storage about twice a second at 10,000 events per second", async () => {
+    const { server } = await start()
+    const page = await openPage({ page: 'p', topic: 'rate', resume: 'session' })
+    await until(
+      () => status(page),
+      (value) => value === 'open',
+    )
+    // 30,000 events at 10,000 per second: each turn publishes what is due by then, whatever the timers do.
+    const total = 30_000
+    const started = performance.now()
+    while (server.published('rate') < total) {
+      const due = Math.min(total, Math.round((performance.now() - started) * 10))
+      server.publishMany('rate', due - server.published('rate'))
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    await until(
+      () => page.evaluate(() => lifecycleTest.ids().length),
+      (count) => count >= total,
+      15_000,
+    )
+    // The throttled write of the last ID comes at most 500 ms after the last event.
+    await until(
+      () => page.evaluate(() => Object.values(sessionStorage)),
+      (values) => values.includes(String(total)),
+    )
+    const { writes, times, received } = await page.evaluate(() => ({
+      writes: lifecycleTest.storageWrites(),
+      times: lifecycleTest.eventTimes(),
+      received: lifecycleTest.ids(),
+    }))
+    expect(received).toEqual(range(1, total))
+    const seconds = ((times.last as number) - (times.first as number)) / 1000
+    const eventsPerSecond = total / seconds
+    const writesPerSecond = writes.length / seconds
+    console.log(
+      `resume: ${total} events in ${seconds.toFixed(2)} s (${eventsPerSecond.toFixed(0)}/s at the page): ${writes.length} storage writes, ${writesPerSecond.toFixed(1)}/s`,
+    )
+    expect(eventsPerSecond).toBeGreaterThan(5000)
+    // One write per 500 ms while events come, and the trailing one after the last event.
+    expect(writes.length).toBeGreaterThanOrEqual(2)
+    expect(writes.length).toBeLessThanOrEqual(Math.ceil(seconds / 0.5) + 1)
+  })
+
   it('without resume, a reload starts afresh: no Last-Event-ID, no replay', async () => {
     const { server } = await start()
     const page = await openPage({ page: 'p', topic: 'off', resume: 'off' })

@@ -12,6 +12,18 @@ export interface LifecycleTest {
   statuses(): string[]
   /** The number of this load in this tab: 1, then 2 after a reload, … */
   load: number
+  /** `performance.now()` of every write of the library's resume storage (`typed-sse:` keys) since this load. */
+  storageWrites(): number[]
+  /** `performance.now()` when the first and the last event of this load arrived. */
+  eventTimes(): { first?: number; last?: number }
+}
+
+// Every write of the library's keys, in sessionStorage and localStorage alike.
+const storageWrites: number[] = []
+const setItem = Storage.prototype.setItem
+Storage.prototype.setItem = function (this: Storage, key: string, value: string) {
+  if (key.startsWith('typed-sse:')) storageWrites.push(performance.now())
+  setItem.call(this, key, value)
 }
 
 const params = new URLSearchParams(location.search)
@@ -34,7 +46,12 @@ const stream = createEventStream(`/stream/${params.get('topic')}`, {
   ...(pause === null ? {} : { pauseWhenHidden: Number(pause) }),
 })
 const ids: number[] = []
-stream.onAny((event) => ids.push(Number(event.id)))
+const eventTimes: { first?: number; last?: number } = {}
+stream.onAny((event) => {
+  ids.push(Number(event.id))
+  eventTimes.last = performance.now()
+  eventTimes.first ??= eventTimes.last
+})
 const statuses: string[] = [stream.state.status]
 stream.subscribeState(() => {
   if (statuses.at(-1) !== stream.state.status) statuses.push(stream.state.status)
@@ -46,5 +63,12 @@ addEventListener('pagehide', () => {
   navigator.sendBeacon('/report', new Blob([JSON.stringify(report)], { type: 'text/plain' }))
 })
 
-const test: LifecycleTest = { ids: () => ids, state: () => stream.state, statuses: () => statuses, load }
+const test: LifecycleTest = {
+  ids: () => ids,
+  state: () => stream.state,
+  statuses: () => statuses,
+  load,
+  storageWrites: () => storageWrites,
+  eventTimes: () => eventTimes,
+}
 ;(globalThis as { lifecycleTest?: LifecycleTest }).lifecycleTest = test

@@ -36,6 +36,8 @@ export interface LifecycleServer extends LoopbackServer {
   openConnections(topic: string): number
   /** Publishes the next event of `topic` to its open connections; returns its number. */
   publish(topic: string): number
+  /** Publishes the next `count` events of `topic` in one write; returns the number of the last. */
+  publishMany(topic: string, count: number): number
   /** Publishes an event of `topic` every `interval` ms until the returned function is called. */
   publishEvery(topic: string, interval: number): () => void
   /** The number of the last event published on `topic` (0 before the first). */
@@ -108,20 +110,26 @@ export async function startLifecycleServer(page: { html: string; script: string 
   })
   const loopback = await listenOnLoopback(server)
 
-  function publish(name: string): number {
+  function publishMany(name: string, count: number): number {
     const entry = topic(name)
-    const n = entry.frames.length + 1
-    const text = `id: ${n}\ndata: ${n}\n\n`
-    entry.frames.push(text)
+    let text = ''
+    for (let i = 0; i < count; i++) {
+      const n = entry.frames.length + 1
+      const frame = `id: ${n}\ndata: ${n}\n\n`
+      entry.frames.push(frame)
+      text += frame
+    }
     for (const client of entry.clients) client.write(text)
-    return n
+    return entry.frames.length
   }
+  const publish = (name: string) => publishMany(name, 1)
 
   return {
     origin: loopback.origin,
     requests: (name) => topic(name).requests,
     openConnections: (name) => topic(name).clients.size,
     publish,
+    publishMany,
     publishEvery(name, interval) {
       const timer = setInterval(() => publish(name), interval)
       timers.add(timer)
