@@ -11,8 +11,8 @@ it('prints the "Testing your app" example exactly as test/readme/testingYourApp.
 })
 
 it.each(['tanstackQuery.tsx', 'swr.tsx'])(
-  'prints the recipe test/readme/recipes/%s exactly as dataLibraries.test.tsx runs it',
+  'prints the recipe test/readme/recipes/%s in docs/recipes.md exactly as dataLibraries.test.tsx runs it',
   (file) => {
-    expect(readme).toContain(`\`\`\`tsx\n${read(`./recipes/${file}`)}\`\`\``)
+    expect(read('../../docs/recipes.md')).toContain(`\`\`\`tsx\n${read(`./recipes/${file}`)}\`\`\``)
   },
 )
