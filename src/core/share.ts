@@ -50,7 +50,9 @@ export function openEventStream<E extends EventMap>(
   if (!shared) {
     // The connection a strategy opens serves other tabs too: this tab being hidden must not pause it.
     const { pauseWhenHidden: _forThisTabOnly, ...forEveryTab } = options
-    const open = (lastEventId: string) => createConnection(url, { ...forEveryTab, lastEventId })
+    // Without an ID of its own, the connection starts where the options say (`lastEventId`, or `resume`).
+    const open = (lastEventId: string) =>
+      createConnection(url, lastEventId === '' ? forEveryTab : { ...forEveryTab, lastEventId })
     shared = {
       connection:
         share === 'page'

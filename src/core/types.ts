@@ -204,7 +204,10 @@ export interface ShareRequest {
   readonly key: string
   /** The options of the first stream that asked. */
   readonly options: ConnectionOptions
-  /** Opens a connection of this page for the request, starting with `lastEventId` as its resume point. */
+  /**
+   * Opens a connection of this page for the request, starting with `lastEventId` as its resume point;
+   * with `''`, where the options say (their `lastEventId`, or the ID that `resume` stored).
+   */
   open(lastEventId: string): Connection
 }
 

@@ -8,6 +8,7 @@ import {
   type StorageLike,
   type StreamEvent,
 } from '../../src/index'
+import { tabs } from '../../src/tabs/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { startSseServer } from '../helpers/sseServer'
 import { until } from '../helpers/until'
@@ -207,6 +208,29 @@ describe('resume', () => {
     const [key] = [...items.keys()]
     expect(key).toMatch(/^typed-sse:[0-9a-z]+$/)
     expect(key).not.toMatch(/s3cret|feed|127/)
+  })
+
+  it('resumes after the stored ID with share: tabs too (here falling back to the page)', async () => {
+    const { storage } = memoryStorage()
+    const sent: (string | null)[] = []
+    const fetch = (async (_input: RequestInfo | URL, init?: RequestInit) => {
+      sent.push(new Headers(init?.headers).get('last-event-id'))
+      return new Response('id: 42\ndata: x\n\n', { headers: { 'content-type': 'text/event-stream' } })
+    }) as typeof globalThis.fetch
+    const run = async (share: false | ShareStrategy) => {
+      const stream = createEventStream('http://127.0.0.1:9/feed', {
+        resume: storage,
+        fetch,
+        retry: false,
+        share,
+      })
+      await until(() => stream.state.status === 'closed')
+      stream.close() // writes the pending ID
+    }
+    await run(false)
+    await run(false)
+    await run(tabs.key('feed'))
+    expect(sent).toEqual([null, '42', '42'])
   })
 
   it('rejects a resume option that is not storage', () => {
