@@ -56,8 +56,10 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
   let readOn: (() => void) | undefined
   /** Closed while the page is hidden (`pauseWhenHidden`); reconnects when it is visible again. */
   let paused = false
-  const stopWatchingPage =
+  /** Starts watching the page for `pauseWhenHidden` (again: a hidden page pauses after the delay). */
+  const watchPage = () =>
     pauseWhenHidden === undefined ? undefined : whenHiddenFor(pauseWhenHidden, pause, unpause)
+  let stopWatchingPage = watchPage()
 
   function setState(patch: Partial<StateFields>): void {
     if (store.set(patch)) for (const listener of listeners) listener.state()
@@ -294,6 +296,9 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
       if (closedForGood) return
       stopAll()
       paused = false
+      // Reconnecting while hidden: pause again after the delay, unless the page shows first.
+      stopWatchingPage?.()
+      stopWatchingPage = watchPage()
       setState({ status: 'connecting', attempt: 0, retryDelay: undefined })
       if (!closedForGood && current === undefined) startAttempt() // unless a state listener did either
     },

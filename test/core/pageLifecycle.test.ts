@@ -276,6 +276,21 @@ describe('pauseWhenHidden', () => {
     await until(() => stream.state.status === 'open')
   })
 
+  it('pauses again after the delay when reconnect() is called while the page is hidden', async () => {
+    const setVisibility = fakeDocument()
+    const server = track(await startSseServer({ count: 1 }))
+    const stream = track(createEventStream(server.url, { pauseWhenHidden: 50 }))
+    await until(() => stream.state.status === 'open')
+    setVisibility('hidden')
+    await until(() => stream.state.status === 'reconnecting', 3000, 'paused')
+    stream.reconnect()
+    await until(() => server.requests.length === 2, 3000, 'the reconnect')
+    let closed = false
+    void server.requests[1]?.closed.then(() => (closed = true))
+    await until(() => closed, 3000, 'paused again')
+    expect(stream.state.status).toBe('reconnecting')
+  })
+
   it('does nothing when the page shows again before the delay', async () => {
     const setVisibility = fakeDocument()
     const server = track(await startSseServer({ count: 1 }))
