@@ -1,5 +1,7 @@
 import { assertNumber } from './assert'
-import { EventStreamError, reasonOf } from './errors'
+import { createConsumers } from './consumers'
+import type { EventStreamError } from './errors'
+import { createFailures } from './failures'
 import { whenHiddenFor } from './pageEvents'
 import { createParser } from './parse'
 import { readBody } from './readBody'
@@ -9,8 +11,8 @@ import { createResumeStore } from './resume'
 import { normalizeRetryOptions, retryDelay, shouldRetry } from './retry'
 import { createStateStore, initialState, type StateFields } from './state'
 import { after, afterDelayOrOnline, type Cancel, watchIdle } from './timers'
-import type { Connection, ConnectionListener, ConnectionOptions } from './types'
-import { redactUrl, resolveUrl, scrub, secretsOf } from './url'
+import type { Connection, ConnectionOptions } from './types'
+import { resolveUrl, secretsOf } from './url'
 
 /** The default `maxEventSize`: 4 MiB of text. */
 export const DEFAULT_MAX_EVENT_SIZE = 4 * 1024 * 1024
@@ -37,11 +39,10 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
   if (idleTimeout !== undefined) assertNumber('idleTimeout', idleTimeout, 0, true)
   if (pauseWhenHidden !== undefined) assertNumber('pauseWhenHidden', pauseWhenHidden, 0)
   assertNumber('maxEventSize', maxEventSize, 0, true)
-  /** How messages name the request: method and URL without query values. */
-  const where = `${options.method ?? 'GET'} ${redactUrl(href)}`
+  const failures = createFailures(options.method ?? 'GET', href)
   const urlSecrets = secretsOf(href)
 
-  const listeners = new Set<ConnectionListener>()
+  const consumers = createConsumers()
   const store = createStateStore(initialState('connecting', options.lastEventId ?? ''))
   const { fields } = store
   const resume = createResumeStore(href, options, report)
@@ -62,13 +63,13 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
   let stopWatchingPage = watchPage()
 
   function setState(patch: Partial<StateFields>): void {
-    if (store.set(patch)) for (const listener of listeners) listener.state()
+    if (store.set(patch)) consumers.state()
   }
 
   /** Reports a recoverable error: it becomes `state.error` and goes to every error listener. */
   function report(error: EventStreamError): void {
     setState({ error })
-    for (const listener of listeners) listener.error(error)
+    consumers.error(error)
   }
 
   function startAttempt(): void {
@@ -80,32 +81,14 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
   async function run(attempt: Attempt): Promise<void> {
     let secrets = urlSecrets
     const fail = (what: string, cause: unknown) => {
-      if (!attempt.active) return
-      const error =
-        cause instanceof EventStreamError
-          ? cause
-          : new EventStreamError('network', `${where}: ${what} (${scrub(reasonOf(cause), secrets)})`, {
-              cause,
-              url: href,
-            })
-      end(attempt, error)
+      if (attempt.active) end(attempt, failures.network(what, cause, secrets))
     }
     const watchdog =
       idleTimeout === undefined
         ? undefined
         : watchIdle(
             idleTimeout,
-            () =>
-              end(
-                attempt,
-                new EventStreamError(
-                  'idle-timeout',
-                  `${where}: no data for ${idleTimeout} ms: reconnecting`,
-                  {
-                    url: href,
-                  },
-                ),
-              ),
+            () => end(attempt, failures.idle(idleTimeout)),
             () => readOn !== undefined,
           )
     if (watchdog) attempt.stops.push(watchdog.cancel)
@@ -126,7 +109,7 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
     }
     let body: ReadableStream<Uint8Array | string>
     try {
-      const outcome = classifyResponse(response, where, href)
+      const outcome = classifyResponse(response, failures.where, href)
       if (outcome.kind !== 'open') {
         discard(response)
         if (outcome.kind === 'done') finish(attempt)
@@ -163,21 +146,19 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
     const parser = createParser(
       {
         onEvent(type, data, id) {
-          if (attempt.active) for (const listener of listeners) listener.event(type, data, id)
+          if (attempt.active) consumers.event(type, data, id)
         },
         onLastEventId(id) {
           if (!attempt.active) return
           store.setLastEventId(id)
           resume?.write(id)
-          for (const listener of listeners) listener.state()
+          consumers.state()
         },
         onRetry(delay) {
           serverRetry = delay
         },
         onTooLarge(type, preview) {
-          if (!attempt.active) return
-          const message = `${where}: dropped a "${type}" event larger than maxEventSize (${maxEventSize} characters)`
-          report(new EventStreamError('too-large', message, { event: { type, raw: preview }, url: href }))
+          if (attempt.active) report(failures.tooLarge(type, preview, maxEventSize))
         },
       },
       { lastEventId: fields.lastEventId, maxEventSize },
@@ -189,15 +170,8 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
         touch?.()
         parser.feed(text)
       },
-      ready: () => (backedUp() ? new Promise<void>((resolve) => (readOn = resolve)) : undefined),
+      ready: () => (consumers.backedUp() ? new Promise<void>((resolve) => (readOn = resolve)) : undefined),
     })
-  }
-
-  /** Whether every consumer is backed up (only slow `for await` loops listen): then reading waits. */
-  function backedUp(): boolean {
-    if (listeners.size === 0) return false
-    for (const listener of listeners) if (!listener.backedUp?.()) return false
-    return true
   }
 
   /** Lets a read that waits for backed-up consumers go on. */
@@ -231,9 +205,9 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
       retryDelay: delay,
       ...(error && { error }),
     })
-    if (error) for (const listener of listeners) listener.error(error)
+    if (error) consumers.error(error)
     if (closedForGood || current !== undefined) return // a listener called close() or reconnect()
-    if (delay === undefined) for (const listener of listeners) listener.closed(error)
+    if (delay === undefined) consumers.closed(error)
     else
       waiting = afterDelayOrOnline(delay, () => {
         waiting = undefined
@@ -248,7 +222,7 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
       resume?.clear()
     }
     setState({ status: 'closed', retryDelay: undefined })
-    for (const listener of listeners) listener.closed(undefined)
+    consumers.closed(undefined)
   }
 
   /** The page has been hidden for `pauseWhenHidden` ms: close until it is visible again. */
@@ -285,9 +259,9 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
       return fields.status
     },
     attach(listener) {
-      listeners.add(listener)
+      const detach = consumers.add(listener)
       return () => {
-        listeners.delete(listener)
+        detach()
         drained() // the consumers left may not be backed up
       }
     },
@@ -309,7 +283,7 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
       stopWatchingPage?.()
       resume?.close()
       finish()
-      listeners.clear()
+      consumers.clear()
     },
   }
 }
