@@ -16,10 +16,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 // The budgets hold today's sizes with a little headroom, so that growth fails CI; lower them as the code
 // shrinks (`--why` lists what each module adds). The core was 4.96 KB before the hardening (validated
 // requests, odd responses, redacted messages, the flapping-server rule) and the `share` seam (6.4 KB), and
-// the page-lifecycle options (`resume`, `pauseWhenHidden`, `lastEventIdParam`: 7.2 KB) and `for await`
-// backpressure (7.34 KB).
+// the page-lifecycle options (`resume`, `pauseWhenHidden`, `lastEventIdParam`: 7.2 KB), `for await`
+// backpressure (7.34 KB) and the split of the connection into smaller modules (7.49 KB).
 export const BUDGETS = {
-  core: 7.5 * 1024, // `typed-sse`, everything it exports
+  core: 7.6 * 1024, // `typed-sse`, everything it exports
   react: 1.25 * 1024, // `typed-sse/react` on top of the core (the core and react external)
   tabs: 1.5 * 1024, // `typed-sse/tabs` on top of the core (the core external)
 }
