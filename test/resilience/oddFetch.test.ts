@@ -1,21 +1,15 @@
 // A custom `fetch` (a polyfill, React Native, a test double) may resolve to something that is not quite a
 // Response. Whatever it returns or throws, the stream reports a typed error and follows its retry policy;
 // no promise is left rejected unhandled.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createEventStream, type EventStreamError, type EventStreamOptions } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
+import { watchUnhandledRejections } from '../helpers/unhandledRejections'
 import { flushMicrotasks, until } from '../helpers/until'
 
 const track = closeAfterEach()
 
-const unhandled: unknown[] = []
-const onUnhandled = (reason: unknown) => unhandled.push(reason)
-beforeAll(() => {
-  process.on('unhandledRejection', onUnhandled)
-})
-afterAll(() => {
-  process.off('unhandledRejection', onUnhandled)
-})
+const unhandled = watchUnhandledRejections()
 
 const SSE = { get: (name: string) => (name === 'content-type' ? 'text/event-stream' : null) }
 

@@ -4,18 +4,12 @@
 // `next()` settled, no timer and no body is left, no rejection went unhandled, and every event arrived at
 // most once and in order.
 import fc from 'fast-check'
-import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest'
+import { afterEach, expect, it, vi } from 'vitest'
 import { createEventStream } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
+import { watchUnhandledRejections } from '../helpers/unhandledRejections'
 
-const unhandled: unknown[] = []
-const onUnhandled = (reason: unknown) => unhandled.push(reason)
-beforeAll(() => {
-  process.on('unhandledRejection', onUnhandled)
-})
-afterAll(() => {
-  process.off('unhandledRejection', onUnhandled)
-})
+const unhandled = watchUnhandledRejections()
 afterEach(() => {
   vi.useRealTimers()
 })
