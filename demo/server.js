@@ -1,5 +1,6 @@
-// The demo: a local SSE server (a plain `/stream` of numbered messages, plus typed JSON events) and a page that uses
-// the built library. `npm start` runs it on http://127.0.0.1:8888; `createDemoServer()` is used by tests.
+// The demo: a local SSE server (a plain `/stream` of numbered messages, typed JSON events, and `/shared`, whose
+// connections it counts for the page of `share: tabs`) and pages that use the built library. `npm start` runs it on
+// http://127.0.0.1:8888; `createDemoServer()` is used by tests.
 import { readFile } from 'node:fs/promises'
 import http from 'node:http'
 import { extname, join, normalize } from 'node:path'
@@ -20,11 +21,15 @@ const publicFolders = ['demo', 'dist', 'dist-demo']
  * @param {{ interval?: number }} [options] - default milliseconds between events (`?interval=` overrides it)
  */
 export function createDemoServer({ interval = 1000 } = {}) {
+  /** The streams of `/shared`: open now, and opened since the server started. */
+  const shared = { open: 0, opened: 0 }
   return http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost')
     const every = Number(url.searchParams.get('interval') ?? interval)
     if (url.pathname === '/stream') return streamMessages(request, response, every)
     if (url.pathname === '/events') return streamTypedEvents(request, response, every)
+    if (url.pathname === '/shared') return streamShared(request, response, every, shared)
+    if (url.pathname === '/connections') return sendJson(response, shared)
     return serveFile(url.pathname === '/' ? '/demo/index.html' : url.pathname, response)
   })
 }
@@ -40,11 +45,11 @@ function openStream(response) {
 }
 
 /** The plain endpoint: `data: Message N` every interval, with ids so that a reconnect resumes. */
-function streamMessages(request, response, interval) {
+function streamMessages(request, response, interval, text = 'Message') {
   openStream(response)
   let counter = nextId(request)
   const timer = setInterval(() => {
-    response.write(`id: ${counter}\ndata: Message ${counter}\n\n`)
+    response.write(`id: ${counter}\ndata: ${text} ${counter}\n\n`)
     counter++
   }, interval)
   request.on('close', () => clearInterval(timer))
@@ -67,6 +72,23 @@ function streamTypedEvents(request, response, interval) {
     response.write(`: heartbeat\n\nevent: ${event.event}\nid: ${id}\ndata: ${JSON.stringify(event.data)}\n\n`)
   }, interval)
   request.on('close', () => clearInterval(timer))
+}
+
+/**
+ * The stream of the tabs page (`demo/tabs.html`): `data: Event N` with ids like `/stream`, resuming after the
+ * `Last-Event-ID` that a new leader tab sends; `counts` follows how many of these connections are open.
+ */
+function streamShared(request, response, interval, counts) {
+  counts.open++
+  counts.opened++
+  request.on('close', () => counts.open--)
+  streamMessages(request, response, interval, 'Event')
+}
+
+/** `/connections`: `{ "open": N, "opened": M }` for `/shared`, never cached. */
+function sendJson(response, value) {
+  response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+  response.end(JSON.stringify(value))
 }
 
 function nextId(request) {
@@ -95,6 +117,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(process.env.PORT ?? 8888)
   const host = process.env.HOST ?? '127.0.0.1'
   createDemoServer().listen(port, host, () => {
-    console.log(`typed-sse demo: http://${host}:${port}/  (SSE: /stream, /events)`)
+    console.log(
+      `typed-sse demo: http://${host}:${port}/  (SSE: /stream, /events, /shared; tabs page: /demo/tabs.html)`,
+    )
   })
 }
