@@ -48,7 +48,8 @@ export function openEventStream<E extends EventMap>(
   const key = share === 'page' ? pageKey : pageKey + identity(share)
   let shared = registry.get(key)
   if (!shared) {
-    // The connection a strategy opens serves other tabs too: this tab being hidden must not pause it.
+    // The connection a strategy opens serves other tabs too: this tab being hidden must not pause it by
+    // itself (the strategy decides; `tabs` pauses it when every tab is hidden, with the options it gets).
     const { pauseWhenHidden: _forThisTabOnly, ...forEveryTab } = options
     // Without an ID of its own, the connection starts where the options say (`lastEventId`, or `resume`).
     const open = (lastEventId: string) =>

@@ -144,8 +144,9 @@ export interface ConnectionOptions {
   /**
    * Close the connection after the page has been hidden this many ms, and reconnect at once (no backoff,
    * with `Last-Event-ID`) when it is visible again. While paused, `status` is `reconnecting` without a
-   * `retryDelay`. A connection that a share strategy such as `tabs` runs for several tabs is not paused
-   * (pausing it only when every tab is hidden is not supported yet). Off by default.
+   * `retryDelay`. With `share: tabs` the connection pauses only when every tab that uses it has been
+   * hidden for its own `pauseWhenHidden` (a tab whose streams lack the option keeps it open), and resumes
+   * when any of them shows again. Off by default.
    */
   pauseWhenHidden?: number
   /**

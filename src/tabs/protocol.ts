@@ -30,6 +30,8 @@ export type Message =
   | { t: 'hello' }
   /** Follower: `reconnect()` was called there. */
   | { t: 'reconnect' }
+  /** Any tab: it is awake again (`pauseWhenHidden`) and holds the "awake" lock, or will. */
+  | { t: 'wake' }
 
 export function packState({ error, ...state }: StreamState): PackedState {
   // An error's own enumerable fields are `name`, `code`, `status` and `event` (`message` and `cause` are

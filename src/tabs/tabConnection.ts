@@ -11,6 +11,14 @@ import { type Message, packState, unpackState } from './protocol'
  */
 const GRACE = 100
 
+// `pauseWhenHidden`: a tab is awake while it is visible, or hidden for less than its streams'
+// `pauseWhenHidden` (always without it), and then holds the key's shared "awake" lock. A leader that is
+// not awake queues for that lock exclusively: the lock manager grants it when no tab holds it (every tab
+// asleep, or gone: a page that dies frees its locks), and the leader pauses (closes the real connection,
+// status `reconnecting` without `retryDelay` in every tab). A tab that wakes takes the shared lock, then
+// says `wake`: the leader leaves the queue (or unlocks and resumes from the last event ID) and queues
+// again a little later, behind that tab.
+
 /**
  * This tab's connection for the key whose lock and channel are named `name`. It looks like a local one:
  * the same state, events and errors, whichever tab runs the request. `close()` leaves: another tab
@@ -25,6 +33,8 @@ export function createTabConnection(request: ShareRequest, name: Promise<string>
     attempt: 0,
   }
   let lockName: string | undefined
+  /** The name of the lock that awake tabs share (`pauseWhenHidden`). */
+  let awakeName: string
   let channel: BroadcastChannel | undefined
   /** This tab's place in the lock's queue, while it has joined. */
   let queue: AbortController | undefined
@@ -40,6 +50,16 @@ export function createTabConnection(request: ShareRequest, name: Promise<string>
   let leaderAlive = false
   let onBye: (() => void) | undefined
   let closed = false
+  const delay = request.options.pauseWhenHidden
+  /** Whether this tab keeps the connection open (visible, or hidden for less than `delay`). */
+  let awake = true
+  let asleepTimer: ReturnType<typeof setTimeout> | undefined
+  /** Holds the shared "awake" lock while this tab is awake and has joined. */
+  let awakeLock: AbortController | undefined
+  /** While leading and asleep: queued for (or holding) the "awake" lock exclusively. */
+  let pauseLock: AbortController | undefined
+  /** The leader holds that lock: every tab is asleep, the real connection is closed. */
+  let paused = false
 
   const notify = (next: StreamState) => {
     state = next
@@ -84,7 +104,10 @@ export function createTabConnection(request: ShareRequest, name: Promise<string>
   }
 
   function receive({ data: message }: MessageEvent<Message>): void {
-    if (message.t === 'hello') {
+    if (message.t === 'wake') {
+      wake()
+      setTimeout(sleep, GRACE)
+    } else if (message.t === 'hello') {
       if (release) postState(leading?.state ?? state)
     } else if (message.t === 'reconnect') {
       if (release) reconnect()
@@ -113,9 +136,11 @@ export function createTabConnection(request: ShareRequest, name: Promise<string>
     channel.onmessage = receive
     leaderAlive = false // until the leader answers
     post({ t: 'hello' })
+    holdAwake()
     queue = new AbortController()
     elect(lockName, queue.signal, (releaseLock) => {
       release = releaseLock
+      sleep()
       if (!leaderAlive) start()
       else {
         onBye = start
@@ -130,7 +155,7 @@ export function createTabConnection(request: ShareRequest, name: Promise<string>
    */
   function start(reopen = false): void {
     onBye = undefined
-    if (!release || leading || (state.status === 'closed' && !reopen)) return
+    if (!release || leading || paused || (state.status === 'closed' && !reopen)) return
     const connection = request.open(state.lastEventId)
     leading = connection
     detach = connection.attach(relay)
@@ -138,23 +163,30 @@ export function createTabConnection(request: ShareRequest, name: Promise<string>
     for (const listener of listeners) listener.state()
   }
 
-  /** Stops leading: closes the real connection (silently, the others keep its state), says bye, unlocks. */
-  function stepDown(): void {
+  /** Closes the real connection silently (the others keep its state). */
+  function drop(): void {
     if (leading) {
       state = leading.state
       detach?.()
       leading.close()
       leading = undefined
     }
+  }
+
+  /** Stops leading: closes the real connection, says bye, unlocks. */
+  function stepDown(): void {
+    drop()
     if (release) {
       post({ t: 'bye' })
       release()
       release = undefined
     }
+    wake()
   }
 
   /** Leaves the tabs of this key (another one leads on), until `join()`. */
   function leave(): void {
+    dropAwake()
     stepDown()
     queue?.abort()
     channel?.close()
@@ -163,13 +195,81 @@ export function createTabConnection(request: ShareRequest, name: Promise<string>
 
   function reconnect(): void {
     if (leading) leading.reconnect()
-    else if (release) start(true)
-    else post({ t: 'reconnect' })
+    else if (release) {
+      // Paused: open now, and pause again after the delay unless a tab wakes first.
+      wake()
+      start(true)
+      setTimeout(sleep, delay)
+    } else post({ t: 'reconnect' })
   }
 
-  const stopLifecycle = onLifecycle(leave, join)
+  /**
+   * Takes the shared "awake" lock, while this tab is awake and has joined (a tab that joins is awake), and
+   * then says `wake`: the lock manager has this tab's request before the leader queues again.
+   */
+  function holdAwake(): void {
+    if (!awake || awakeLock || !channel) return
+    awakeLock = new AbortController()
+    elect(awakeName, awakeLock.signal, () => {}, 'shared')
+    post({ t: 'wake' })
+  }
+
+  function dropAwake(): void {
+    awakeLock?.abort()
+    awakeLock = undefined
+  }
+
+  /** Leading and asleep: queue for the "awake" lock alone; holding it, pause. */
+  function sleep(): void {
+    if (awake || !release || pauseLock) return
+    pauseLock = new AbortController()
+    elect(awakeName, pauseLock.signal, () => {
+      paused = true
+      drop()
+      if (state.status === 'closed') return
+      const { retryDelay: _none, ...rest } = state
+      const next: StreamState = { ...rest, status: 'reconnecting' }
+      postState(next)
+      notify(next)
+    })
+  }
+
+  /** A tab woke (or this one stops leading): leave the lock's queue, or unlock and resume. */
+  function wake(): void {
+    pauseLock?.abort()
+    pauseLock = undefined
+    if (paused) {
+      paused = false
+      start()
+    }
+  }
+
+  function setAwake(value: boolean): void {
+    if (value === awake) return
+    awake = value
+    if (value) {
+      holdAwake()
+      wake()
+    } else {
+      dropAwake()
+      sleep()
+    }
+  }
+
+  const stopLifecycle = onLifecycle(
+    leave,
+    join,
+    delay === undefined
+      ? undefined
+      : (hidden) => {
+          clearTimeout(asleepTimer)
+          if (hidden) asleepTimer = setTimeout(setAwake, delay, false)
+          else setAwake(true)
+        },
+  )
   void name.then((value) => {
     lockName = value
+    awakeName = `${value}:awake`
     join()
   })
 

@@ -5,7 +5,7 @@
 
 interface Waiter {
   grant(): void
-  signal: AbortSignal | undefined
+  shared: boolean
 }
 
 /** The names that the fakes saw, in order. */
@@ -16,46 +16,58 @@ export interface FakeBrowserLog {
 
 /**
  * Installs the fakes on `globalThis` (call it before the first stream; each test file runs apart).
- * BroadcastChannel stays Node's, subclassed to log the names.
+ * BroadcastChannel stays Node's, subclassed to log the names. Each "tab" may get a document of its own
+ * with {@link setDocument}.
  */
 export function installFakeBrowser(): FakeBrowserLog {
   const log: FakeBrowserLog = { locks: [], channels: [] }
   const page = new EventTarget()
-  const holders = new Set<string>()
-  const queues = new Map<string, Waiter[]>()
+  /** Per name: how many hold it, whether that is exclusively, and the requests waiting in order. */
+  const locksByName = new Map<string, { held: number; exclusive: boolean; queue: Waiter[] }>()
 
-  function next(name: string): void {
-    const waiter = queues.get(name)?.shift()
-    if (waiter) waiter.grant()
-    else holders.delete(name)
+  /** Grants the waiting requests from the front of the queue while they fit with the holders. */
+  function pump(name: string): void {
+    const lock = locksByName.get(name)
+    if (!lock) return
+    for (let waiter = lock.queue[0]; waiter; waiter = lock.queue[0]) {
+      if (lock.held > 0 && (lock.exclusive || !waiter.shared)) return
+      lock.queue.shift()
+      lock.held++
+      lock.exclusive = !waiter.shared
+      waiter.grant()
+    }
   }
 
   const locks = {
-    request<T>(name: string, options: { signal?: AbortSignal }, callback: () => Promise<T>): Promise<T> {
+    request<T>(
+      name: string,
+      options: { signal?: AbortSignal; mode?: LockMode },
+      callback: () => Promise<T>,
+    ): Promise<T> {
       log.locks.push(name)
+      const lock = locksByName.get(name) ?? { held: 0, exclusive: false, queue: [] }
+      locksByName.set(name, lock)
       return new Promise<T>((resolve, reject) => {
         const waiter: Waiter = {
-          signal: options.signal,
+          shared: options.mode === 'shared',
           grant() {
-            holders.add(name)
             callback()
               .then(resolve, reject)
-              .finally(() => next(name))
+              .finally(() => {
+                lock.held--
+                pump(name)
+              })
           },
         }
-        if (!holders.has(name)) {
-          waiter.grant()
-          return
-        }
-        const queue = queues.get(name) ?? []
-        queues.set(name, queue)
-        queue.push(waiter)
+        lock.queue.push(waiter)
         options.signal?.addEventListener('abort', () => {
-          const at = queue.indexOf(waiter)
+          const at = lock.queue.indexOf(waiter)
           if (at === -1) return
-          queue.splice(at, 1)
+          lock.queue.splice(at, 1)
           reject(new DOMException('The request was aborted', 'AbortError'))
+          pump(name)
         })
+        pump(name)
       })
     },
   }
@@ -74,4 +86,21 @@ export function installFakeBrowser(): FakeBrowserLog {
   })
   Object.defineProperty(globalThis, 'navigator', { value: { locks }, configurable: true })
   return log
+}
+
+/** A document for the next tabs (`typed-sse/tabs` keeps the one of when a tab opens), with its visibility. */
+export function setDocument(visibilityState: DocumentVisibilityState = 'visible'): FakeDocument {
+  const fake = Object.assign(new EventTarget(), { visibilityState })
+  Object.assign(globalThis, { document: fake })
+  return fake
+}
+
+export interface FakeDocument extends EventTarget {
+  visibilityState: DocumentVisibilityState
+}
+
+/** Shows or hides the tab whose document is `fake`, as the browser does (`visibilitychange`). */
+export function setVisibility(fake: FakeDocument, visibilityState: DocumentVisibilityState): void {
+  fake.visibilityState = visibilityState
+  fake.dispatchEvent(new Event('visibilitychange'))
 }

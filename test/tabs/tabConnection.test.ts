@@ -124,8 +124,11 @@ describe('tab connections', () => {
     openTab(server, 'user-1')
     openTab(server, 'user-1')
     openTab(server, 'user-2')
-    await until(() => names.locks.length === before.locks + 3)
-    const locks = names.locks.slice(before.locks)
+    await until(() => names.locks.length === before.locks + 6)
+    // Each tab also takes the key's "awake" lock (pauseWhenHidden), named after the leader's.
+    const all = names.locks.slice(before.locks)
+    const locks = all.filter((name) => !name.endsWith(':awake'))
+    expect(all.filter((name) => name.endsWith(':awake'))).toEqual(locks.map((name) => `${name}:awake`))
     const channels = names.channels.slice(before.channels)
     for (const name of [...locks, ...channels]) expect(name).toMatch(/^typed-sse:[0-9a-f]{64}$/)
     expect(new Set(locks).size).toBe(2)
