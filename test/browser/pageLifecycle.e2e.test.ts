@@ -3,13 +3,11 @@
 // The page bundles the core from source (lifecycle/page.ts); one local server serves it and its stream,
 // numbers the events, replays after `Last-Event-ID`, and takes each page's `pagehide` report of what it
 // received, so that the test knows exactly what the page saw before it went away.
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import type { Browser, BrowserContext, Page } from 'playwright'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { LifecycleTest } from './lifecycle/page'
 import { type LifecycleServer, type PageReport, startLifecycleServer } from './lifecycle/server'
-import { launchChromium, watchErrors } from './pages'
+import { bundlePage, closeTest, launchChromium, watchErrors } from './pages'
 import { type FreezableChromium, launchFreezableChromium } from './tabs/freezableChromium'
 
 declare const lifecycleTest: LifecycleTest
@@ -23,15 +21,7 @@ let hideable: FreezableChromium | undefined
 let errors: string[] = []
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./lifecycle/page.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-  })
-  script = bundle.outputFiles[0]?.text ?? ''
+  script = await bundlePage(new URL('./lifecycle/page.ts', import.meta.url))
   browser = await launchChromium()
 })
 
@@ -41,12 +31,7 @@ afterEach(async () => {
   context = undefined
   server = undefined
   errors = []
-  try {
-    await browserSide?.close()
-  } finally {
-    await serverSide?.stop()
-  }
-  expect(pageErrors).toEqual([])
+  await closeTest(browserSide, serverSide, pageErrors)
 })
 
 afterAll(async () => {

@@ -1,7 +1,9 @@
 // Node side of the e2e tests: Chromium through playwright, console errors collected per page.
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
 import { type Browser, chromium, type Page } from 'playwright'
+import { expect } from 'vitest'
 import { chromiumLaunchOptions } from './chromium'
 
 /** Screenshots go here (git-ignored). */
@@ -20,4 +22,34 @@ export function watchErrors(page: Page): string[] {
   })
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`))
   return errors
+}
+
+/** Bundles a test page's script (ES module, ES2022) from its TypeScript source, to serve on loopback. */
+export async function bundlePage(entry: URL): Promise<string> {
+  const bundle = await build({
+    entryPoints: [fileURLToPath(entry)],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  })
+  return bundle.outputFiles[0]?.text ?? ''
+}
+
+/**
+ * Closes what one test opened, the browser side (a context or a browser) before its server, the server
+ * even when closing the browser fails; then fails the test if its pages logged errors.
+ */
+export async function closeTest(
+  browserSide: { close(): Promise<unknown> } | undefined,
+  server: { stop(): Promise<unknown> } | undefined,
+  pageErrors: readonly string[],
+): Promise<void> {
+  try {
+    await browserSide?.close()
+  } finally {
+    await server?.stop()
+  }
+  expect(pageErrors).toEqual([])
 }

@@ -3,11 +3,9 @@
 // connections. The hand-over latency is the time from closing (or freezing) the leading tab to the
 // server receiving the next leader's request; the numbers go to test-artifacts/tabs-handover.json.
 import { writeFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import type { Browser, BrowserContext, Page } from 'playwright'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { artifacts, launchChromium, watchErrors } from './pages'
+import { artifacts, bundlePage, closeTest, launchChromium, watchErrors } from './pages'
 import { type FreezableChromium, launchFreezableChromium } from './tabs/freezableChromium'
 import type { StreamSpec, TabsTest } from './tabs/page'
 import { expectedEvent, startTabsServer, type TabsServer } from './tabs/tabsServer'
@@ -24,15 +22,7 @@ let freezable: FreezableChromium | undefined
 let errors: string[] = []
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./tabs/page.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-  })
-  script = bundle.outputFiles[0]?.text ?? ''
+  script = await bundlePage(new URL('./tabs/page.ts', import.meta.url))
   browser = await launchChromium()
 })
 
@@ -42,12 +32,7 @@ afterEach(async () => {
   context = undefined
   server = undefined
   errors = []
-  try {
-    await browserSide?.close()
-  } finally {
-    await serverSide?.stop()
-  }
-  expect(pageErrors).toEqual([])
+  await closeTest(browserSide, serverSide, pageErrors)
 })
 
 afterAll(async () => {
