@@ -1,0 +1,122 @@
+// `pauseWhenHidden` with `share: tabs` in Chromium: two tabs share one connection; it stays while one of
+// them is visible, closes once both have been hidden longer than `pauseWhenHidden`, and comes back at once
+// with `Last-Event-ID` when one shows again; each tab has every event once, in order.
+import type { Page } from 'playwright'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { type LifecycleServer, startLifecycleServer } from './lifecycle/server'
+import { bundlePage, closeTest, watchErrors } from './pages'
+import { type FreezableChromium, launchFreezableChromium } from './tabs/freezableChromium'
+import type { PauseTest } from './tabs/pausePage'
+
+declare const pauseTest: PauseTest
+
+let script: string
+let server: LifecycleServer | undefined
+let chromium: FreezableChromium | undefined
+let errors: string[] = []
+
+beforeAll(async () => {
+  script = await bundlePage(new URL('./tabs/pausePage.ts', import.meta.url))
+})
+
+afterEach(async () => {
+  const [browserSide, serverSide, pageErrors] = [chromium, server, errors]
+  chromium = undefined
+  server = undefined
+  errors = []
+  await closeTest(browserSide, serverSide, pageErrors)
+})
+
+/** Polls `read` every 10 ms until `accept` holds; fails after `timeout` ms saying what was last read. */
+async function until<T>(read: () => T | Promise<T>, accept: (value: T) => boolean, timeout = 5000) {
+  const deadline = performance.now() + timeout
+  let value = await read()
+  while (!accept(value)) {
+    if (performance.now() > deadline)
+      throw new Error(`gave up waiting after ${timeout} ms: ${JSON.stringify(value)}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    value = await read()
+  }
+  return value
+}
+
+const status = (page: Page) => page.evaluate(() => pauseTest.state().status)
+const ids = (page: Page) => page.evaluate(() => pauseTest.ids())
+const visibility = (page: Page) => page.evaluate(() => document.visibilityState)
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
+
+describe('pauseWhenHidden with share: tabs in Chromium', () => {
+  it('keeps the one connection while a tab is visible, closes it when all are hidden, resumes when one shows', async () => {
+    server = await startLifecycleServer({
+      html: '<!doctype html><title>pause</title><script type="module" src="/page.js"></script>',
+      script,
+    })
+    // A Chromium without playwright's focus emulation: a tab is hidden when another comes to the front.
+    chromium = await launchFreezableChromium()
+    const { context } = chromium
+    const pause = 1000
+    const open = async (name: string) => {
+      const page = await context.newPage()
+      errors.push(...watchErrors(page))
+      await page.goto(`${server?.origin}/?page=${name}&topic=feed&pause=${pause}`)
+      await page.waitForFunction(() => 'pauseTest' in globalThis)
+      await until(
+        () => status(page),
+        (value) => value === 'open',
+      )
+      return page
+    }
+    const a = await open('a')
+    const b = await open('b') // b in front: a, the leader, is hidden
+    expect(await visibility(a)).toBe('hidden')
+    expect(server.requests('feed').map((request) => request.page)).toEqual(['a'])
+    const stop = server.publishEvery('feed', 20)
+
+    // Waiting past pauseWhenHidden is the point: the visible follower keeps the connection.
+    await new Promise((resolve) => setTimeout(resolve, pause + 1500))
+    expect(server.requests('feed')).toHaveLength(1)
+    expect(server.openConnections('feed')).toBe(1)
+
+    // Both hidden: the connection closes after pauseWhenHidden (timers of hidden pages run ~1/s).
+    const blank = await context.newPage()
+    expect(await visibility(b)).toBe('hidden')
+    const hiddenAt = performance.now()
+    await until(
+      () => server?.openConnections('feed'),
+      (open) => open === 0,
+      pause + 4000,
+    )
+    const closedAfter = performance.now() - hiddenAt
+    expect(closedAfter).toBeGreaterThanOrEqual(pause - 50)
+    expect(await status(a)).toBe('reconnecting')
+    expect(await status(b)).toBe('reconnecting')
+    const lastSeen = (await ids(b)).at(-1)
+
+    // b shows again: one new request, at once, from the leader, with the last event ID.
+    await new Promise((resolve) => setTimeout(resolve, 300)) // events are published while paused
+    const shownAt = performance.now()
+    await b.bringToFront()
+    await until(
+      () => server?.requests('feed').length,
+      (count) => count === 2,
+    )
+    const resumedAfter = performance.now() - shownAt
+    const resumed = server.requests('feed')[1]
+    expect(resumed?.page).toBe('a')
+    expect(resumed?.lastEventId).toBe(String(lastSeen))
+    stop()
+    const last = server.published('feed')
+    for (const page of [a, b]) {
+      const received = await until(
+        () => ids(page),
+        (list) => list.includes(last),
+      )
+      expect(received).toEqual(range(1, last))
+    }
+    expect(server.requests('feed')).toHaveLength(2)
+    console.log(
+      `share: tabs, pauseWhenHidden ${pause}: closed ${Math.round(closedAfter)} ms after both tabs were hidden, resumed ${Math.round(resumedAfter)} ms after one showed; ${last} events, each once in each tab`,
+    )
+    await blank.close()
+  }, 30_000)
+})
