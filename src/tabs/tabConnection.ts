@@ -12,12 +12,12 @@ import { type Message, packState, unpackState } from './protocol'
 const GRACE = 100
 
 // `pauseWhenHidden`: a tab is awake while it is visible, or hidden for less than its streams'
-// `pauseWhenHidden` (always without it), and then holds the key's shared "awake" lock. A leader that is
-// not awake queues for that lock exclusively: the lock manager grants it when no tab holds it (every tab
-// asleep, or gone: a page that dies frees its locks), and the leader pauses (closes the real connection,
-// status `reconnecting` without `retryDelay` in every tab). A tab that wakes takes the shared lock, then
-// says `wake`: the leader leaves the queue (or unlocks and resumes from the last event ID) and queues
-// again a little later, behind that tab.
+// `pauseWhenHidden` (always without it). A follower that is awake holds the key's shared "awake" lock
+// (the leader knows its own visibility). A leader that is not awake queues for that lock exclusively: the
+// lock manager grants it when no tab holds it (every follower asleep, or gone: a page that dies frees its
+// locks), and the leader pauses (closes the real connection, status `reconnecting` without `retryDelay` in
+// every tab). A tab that wakes (or joins) takes the shared lock, then says `wake`: the leader leaves the
+// queue (or unlocks and resumes from the last event ID) and queues again a little later, behind that tab.
 
 /**
  * This tab's connection for the key whose lock and channel are named `name`. It looks like a local one:
@@ -140,6 +140,7 @@ export function createTabConnection(request: ShareRequest, name: Promise<string>
     queue = new AbortController()
     elect(lockName, queue.signal, (releaseLock) => {
       release = releaseLock
+      dropAwake() // the leader checks its own visibility
       sleep()
       if (!leaderAlive) start()
       else {
@@ -204,11 +205,12 @@ export function createTabConnection(request: ShareRequest, name: Promise<string>
   }
 
   /**
-   * Takes the shared "awake" lock, while this tab is awake and has joined (a tab that joins is awake), and
-   * then says `wake`: the lock manager has this tab's request before the leader queues again.
+   * Takes the shared "awake" lock, while this tab is awake and follows (a tab that joins is awake), and
+   * then says `wake`: the lock manager has this tab's request before the leader queues again. A leader
+   * stops leading only when it leaves, so it needs no shared lock.
    */
   function holdAwake(): void {
-    if (!awake || awakeLock || !channel) return
+    if (!awake || awakeLock || !channel || release) return
     awakeLock = new AbortController()
     elect(awakeName, awakeLock.signal, () => {}, 'shared')
     post({ t: 'wake' })
