@@ -387,6 +387,6 @@ describe('share: tabs in Chromium', () => {
     const names = await pages[0]?.evaluate(() => tabsTest.lockNames())
     // Per tab: 5 keys (one led, one queued for the shared one), all hashed.
     expect(names?.length).toBeGreaterThanOrEqual(5)
-    for (const name of names ?? []) expect(name).toMatch(/^typed-sse:[0-9a-f]{64}$/)
+    for (const name of names ?? []) expect(name).toMatch(/^typed-sse:[0-9a-f]{64}(:awake)?$/)
   })
 })
