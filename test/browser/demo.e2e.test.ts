@@ -60,7 +60,7 @@ it('shows one connection for three tabs on the tabs page, one leader, and hands 
   const errors: string[] = []
   try {
     const first = await context.newPage()
-    errors.push(...watchErrors(first))
+    watchErrors(first, errors)
     await first.goto(origin)
     await first.getByTestId('tabs-link').click()
     await first.waitForURL(`${origin}/demo/tabs.html`)
@@ -71,7 +71,7 @@ it('shows one connection for three tabs on the tabs page, one leader, and hands 
         context.waitForEvent('page'),
         opener.getByRole('button', { name: 'Open another tab' }).click(),
       ])
-      errors.push(...watchErrors(tab))
+      watchErrors(tab, errors)
       await tab.waitForLoadState()
       pages.push(tab)
     }

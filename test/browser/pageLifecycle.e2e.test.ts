@@ -59,7 +59,7 @@ interface PageSpec {
 async function openPage(spec: PageSpec): Promise<Page> {
   if (!context || !server) throw new Error('start() first')
   const page = await context.newPage()
-  errors.push(...watchErrors(page))
+  watchErrors(page, errors)
   const query = new URLSearchParams({ page: spec.page, topic: spec.topic, resume: spec.resume })
   if (spec.pause !== undefined) query.set('pause', String(spec.pause))
   await page.goto(`${server.origin}/?${query}`)

@@ -14,9 +14,8 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ ...chromiumLaunchOptions(), headless: true })
 }
 
-/** Records the page's console errors and uncaught exceptions, from now on. */
-export function watchErrors(page: Page): string[] {
-  const errors: string[] = []
+/** Records the page's console errors and uncaught exceptions from now on, into `errors` (returned). */
+export function watchErrors(page: Page, errors: string[] = []): string[] {
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console.error: ${message.text()}`)
   })

@@ -55,7 +55,7 @@ async function start(
 async function openTab(tab: string, streams: Record<string, StreamSpec> = {}): Promise<Page> {
   if (!context || !server) throw new Error('start() first')
   const page = await context.newPage()
-  errors.push(...watchErrors(page))
+  watchErrors(page, errors)
   const query = new URLSearchParams({ tab, open: JSON.stringify(streams) })
   await page.goto(`${server.origin}/?${query}`)
   await page.waitForFunction(() => 'tabsTest' in globalThis)

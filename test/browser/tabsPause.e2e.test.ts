@@ -57,7 +57,7 @@ describe('pauseWhenHidden with share: tabs in Chromium', () => {
     const pause = 1000
     const open = async (name: string) => {
       const page = await context.newPage()
-      errors.push(...watchErrors(page))
+      watchErrors(page, errors)
       await page.goto(`${server?.origin}/?page=${name}&topic=feed&pause=${pause}`)
       await page.waitForFunction(() => 'pauseTest' in globalThis)
       await until(
