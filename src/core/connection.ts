@@ -12,7 +12,7 @@ import { normalizeRetryOptions, retryDelay, shouldRetry } from './retry'
 import { createStateStore, initialState, type StateFields } from './state'
 import { after, afterDelayOrOnline, type Cancel, watchIdle } from './timers'
 import type { Connection, ConnectionOptions } from './types'
-import { resolveUrl, secretsOf } from './url'
+import { resolveUrl } from './url'
 
 /** The default `maxEventSize`: 4 MiB of text. */
 export const DEFAULT_MAX_EVENT_SIZE = 4 * 1024 * 1024
@@ -40,7 +40,6 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
   if (pauseWhenHidden !== undefined) assertNumber('pauseWhenHidden', pauseWhenHidden, 0)
   assertNumber('maxEventSize', maxEventSize, 0, true)
   const failures = createFailures(options.method ?? 'GET', href)
-  const urlSecrets = secretsOf(href)
 
   const consumers = createConsumers()
   const store = createStateStore(initialState('connecting', options.lastEventId ?? ''))
@@ -79,7 +78,7 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
   }
 
   async function run(attempt: Attempt): Promise<void> {
-    let secrets = urlSecrets
+    let secrets = request.urlSecrets
     const fail = (what: string, cause: unknown) => {
       if (attempt.active) end(attempt, failures.network(what, cause, secrets))
     }

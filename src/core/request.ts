@@ -14,6 +14,8 @@ export interface AttemptRequest {
 
 /** Builds each attempt's request. Created with the connection, so that invalid options throw at once. */
 export interface RequestBuilder {
+  /** The URL's values that messages must not quote (query values, user name, password). */
+  readonly urlSecrets: readonly string[]
   /**
    * The request of the next attempt, resuming after `lastEventId`. Rejects with a `headers`
    * `EventStreamError` when the `headers` function throws or returns something that is not headers.
@@ -43,6 +45,7 @@ export function createRequestBuilder(href: string, options: ConnectionOptions): 
   const urlSecrets = secretsOf(href)
 
   return {
+    urlSecrets,
     async build(lastEventId, signal) {
       const requestHeaders =
         typeof headers === 'function' ? await callHeaders(headers, urlSecrets) : new Headers(staticHeaders)
@@ -65,7 +68,7 @@ export function createRequestBuilder(href: string, options: ConnectionOptions): 
 }
 
 /** Calls a `headers` function; whatever goes wrong becomes one `headers` error. */
-async function callHeaders(headers: () => unknown, urlSecrets: string[]): Promise<Headers> {
+async function callHeaders(headers: () => unknown, urlSecrets: readonly string[]): Promise<Headers> {
   let init: unknown
   try {
     init = await headers()
