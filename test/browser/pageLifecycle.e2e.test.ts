@@ -6,15 +6,15 @@
 import type { Browser, BrowserContext, Page } from 'playwright'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { LifecycleTest } from './lifecycle/page'
-import { type LifecycleServer, type PageReport, startLifecycleServer } from './lifecycle/server'
 import { bundlePage, closeTest, launchChromium, watchErrors } from './pages'
 import { type FreezableChromium, launchFreezableChromium } from './tabs/freezableChromium'
+import { type PageReport, startTopicServer, type TopicServer } from './topicServer'
 
 declare const lifecycleTest: LifecycleTest
 
 let browser: Browser
 let script: string
-let server: LifecycleServer | undefined
+let server: TopicServer | undefined
 let context: BrowserContext | undefined
 /** The browser of the hidden-page test, whose pages can really be hidden. */
 let hideable: FreezableChromium | undefined
@@ -40,8 +40,8 @@ afterAll(async () => {
 
 async function start(
   newContext = () => browser.newContext(),
-): Promise<{ server: LifecycleServer; context: BrowserContext }> {
-  server = await startLifecycleServer({
+): Promise<{ server: TopicServer; context: BrowserContext }> {
+  server = await startTopicServer({
     html: '<!doctype html><title>lifecycle</title><script type="module" src="/page.js"></script>',
     script,
   })
@@ -96,7 +96,7 @@ function reportOf(label: string): Promise<PageReport> {
 }
 
 /** Publishes events 1–50, waits until `page` received all of them, then keeps publishing every 10 ms. */
-async function receiveFifty(server: LifecycleServer, page: Page, topic: string): Promise<() => void> {
+async function receiveFifty(server: TopicServer, page: Page, topic: string): Promise<() => void> {
   await until(
     () => status(page),
     (value) => value === 'open',
@@ -114,7 +114,7 @@ async function receiveFifty(server: LifecycleServer, page: Page, topic: string):
 }
 
 /** Stops publishing and waits until `page` has the last event; returns what it received. */
-async function finish(server: LifecycleServer, page: Page, topic: string, stop: () => void) {
+async function finish(server: TopicServer, page: Page, topic: string, stop: () => void) {
   stop()
   const last = server.published(topic)
   return until(

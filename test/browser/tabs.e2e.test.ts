@@ -6,15 +6,16 @@ import { writeFileSync } from 'node:fs'
 import type { Browser, BrowserContext, Page } from 'playwright'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { artifacts, bundlePage, closeTest, launchChromium, watchErrors } from './pages'
+import { expectedEvent, frame } from './tabs/events'
 import { type FreezableChromium, launchFreezableChromium } from './tabs/freezableChromium'
 import type { StreamSpec, TabsTest } from './tabs/page'
-import { expectedEvent, startTabsServer, type TabsServer } from './tabs/tabsServer'
+import { startTopicServer, type TopicServer } from './topicServer'
 
 declare const tabsTest: TabsTest
 
 let browser: Browser
 let script: string
-let server: TabsServer | undefined
+let server: TopicServer | undefined
 let context: BrowserContext | undefined
 /** The browser of the freeze test, if it runs. */
 let freezable: FreezableChromium | undefined
@@ -42,11 +43,11 @@ afterAll(async () => {
 /** A fresh server and browser context (by default a new context of the shared browser) for one test. */
 async function start(
   newContext = () => browser.newContext(),
-): Promise<{ server: TabsServer; context: BrowserContext }> {
-  server = await startTabsServer({
-    html: '<!doctype html><title>tabs</title><script type="module" src="/page.js"></script>',
-    script,
-  })
+): Promise<{ server: TopicServer; context: BrowserContext }> {
+  server = await startTopicServer(
+    { html: '<!doctype html><title>tabs</title><script type="module" src="/page.js"></script>', script },
+    frame,
+  )
   context = await newContext()
   return { server, context }
 }
@@ -103,10 +104,10 @@ function consecutive(events: readonly string[]): number[] {
 /** The tab whose request for `topic` is open (the leader), once there is exactly one. */
 async function leaderOf(topic: string): Promise<string> {
   const open = await until(
-    () => server?.requests(topic).filter((request) => !request.closed) ?? [],
+    () => server?.requests(topic).filter((request) => request.closedAt === undefined) ?? [],
     (requests) => requests.length === 1,
   )
-  return open[0]?.tab ?? ''
+  return open[0]?.page ?? ''
 }
 
 /** Waits for the next request for `topic` after the first `count` ones; returns it. */
@@ -236,7 +237,7 @@ describe('share: tabs in Chromium', () => {
       await page.close()
       const request = await nextRequest('handover', before)
       latencies.push(request.time - closedAt)
-      expect(request.tab).not.toBe(leader)
+      expect(request.page).not.toBe(leader)
       expect(request.lastEventId).toMatch(/^\d+$/)
       await addTab()
     }
@@ -291,9 +292,9 @@ describe('share: tabs in Chromium', () => {
     await cdp.send('Page.setWebLifecycleState', { state: 'frozen' })
     const request = await nextRequest('freeze', before)
     const latency = request.time - frozenAt
-    expect(request.tab).not.toBe(leader)
+    expect(request.page).not.toBe(leader)
     expect(request.lastEventId).toMatch(/^\d+$/)
-    expect(server.requests('freeze')[before - 1]?.closed).toBe(true)
+    expect(server.requests('freeze')[before - 1]?.closedAt).toBeDefined()
     await new Promise((resolve) => setTimeout(resolve, 300))
     await cdp.send('Page.setWebLifecycleState', { state: 'active' })
     const resumedAt = server.published('freeze')

@@ -3,15 +3,15 @@
 // with `Last-Event-ID` when one shows again; each tab has every event once, in order.
 import type { Page } from 'playwright'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { type LifecycleServer, startLifecycleServer } from './lifecycle/server'
 import { bundlePage, closeTest, watchErrors } from './pages'
 import { type FreezableChromium, launchFreezableChromium } from './tabs/freezableChromium'
 import type { PauseTest } from './tabs/pausePage'
+import { startTopicServer, type TopicServer } from './topicServer'
 
 declare const pauseTest: PauseTest
 
 let script: string
-let server: LifecycleServer | undefined
+let server: TopicServer | undefined
 let chromium: FreezableChromium | undefined
 let errors: string[] = []
 
@@ -47,7 +47,7 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 
 describe('pauseWhenHidden with share: tabs in Chromium', () => {
   it('keeps the one connection while a tab is visible, closes it when all are hidden, resumes when one shows', async () => {
-    server = await startLifecycleServer({
+    server = await startTopicServer({
       html: '<!doctype html><title>pause</title><script type="module" src="/page.js"></script>',
       script,
     })

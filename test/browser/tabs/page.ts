@@ -1,6 +1,6 @@
 // The page of the cross-tab tests (bundled from source by esbuild): each page is one "tab". It opens
 // streams as `?open=` says (again after every reload) or as the test asks through `window.tabsTest`, and
-// records every event as `type/id/raw`. Its requests carry `x-tab: <tab>` so that the server knows who leads.
+// records every event as `type/id/raw`. Its requests carry `x-page: <tab>` so that the server knows who leads.
 import { createEventStream, type EventStream, type StreamState } from '../../../src/index'
 import { tabs } from '../../../src/tabs/index'
 
@@ -26,7 +26,7 @@ const tab = params.get('tab') ?? ''
 const nativeFetch = globalThis.fetch
 globalThis.fetch = (input, init) => {
   const headers = new Headers(init?.headers)
-  headers.set('x-tab', tab)
+  headers.set('x-page', tab)
   return nativeFetch(input, { ...init, headers })
 }
 

@@ -1,19 +1,24 @@
 /**
- * The server of the page-lifecycle tests, on 127.0.0.1 with a random port: the test page (`/`, `/page.js`),
- * its event stream and its reports on one origin.
+ * The server of the e2e tests that bundle a page from source (cross-tab and page-lifecycle), on 127.0.0.1
+ * with a random port: the test page (`/`, `/page.js`), its event streams and its reports on one origin, so
+ * that Chromium's limit of 6 HTTP/1.1 connections per origin applies to all of it and the page's own
+ * request headers need no CORS preflight.
  *
- * `/stream/<topic>` streams the topic's events: numbered from 1, `id: n`, `data: n`. A request that resumes
- * (`Last-Event-ID: n`, or `?last_event_id=n`) first gets the events after `n` again; one that does not gets
- * only the events published from then on. Every request is logged with the page that sent it (`x-page`).
- * `POST /report` takes what a page saw before it went away (its `pagehide` beacon).
+ * `/stream/<topic>` streams the topic's events, numbered from 1 (`frame(n)` is the wire text of event
+ * `n`). A request that resumes (`Last-Event-ID: n`, or `?last_event_id=n`) first gets the events after `n`
+ * again; one that does not gets only the events published from then on. Every request is logged with the
+ * page that sent it (`x-page`). `POST /report` takes what a page saw before it went away (its `pagehide`
+ * beacon).
  */
 import { createServer, type ServerResponse } from 'node:http'
-import { type LoopbackServer, listenOnLoopback } from '../listenOnLoopback'
+import { type LoopbackServer, listenOnLoopback } from './listenOnLoopback'
 
-/** One request for the stream, as the server saw it. */
-export interface StreamRequest {
-  /** The requesting page's `x-page` header: its name and the number of its load. */
+/** One request for a topic, as the server saw it. */
+export interface TopicRequest {
+  /** The requesting page's `x-page` header. */
   page: string
+  /** The `x-user` header that some tests set ('' when there was none). */
+  user: string
   /** The `Last-Event-ID` header ('' when there was none). */
   lastEventId: string
   /** The `last_event_id` query parameter ('' when there was none). */
@@ -31,8 +36,10 @@ export interface PageReport {
   lastEventId: string
 }
 
-export interface LifecycleServer extends LoopbackServer {
-  requests(topic: string): readonly StreamRequest[]
+export interface TopicServer extends LoopbackServer {
+  /** The requests for `topic`, in order of arrival. */
+  requests(topic: string): readonly TopicRequest[]
+  /** How many connections for `topic` are open now. */
   openConnections(topic: string): number
   /** Publishes the next event of `topic` to its open connections; returns its number. */
   publish(topic: string): number
@@ -48,10 +55,16 @@ export interface LifecycleServer extends LoopbackServer {
 interface Topic {
   frames: string[]
   clients: Set<ServerResponse>
-  requests: StreamRequest[]
+  requests: TopicRequest[]
 }
 
-export async function startLifecycleServer(page: { html: string; script: string }): Promise<LifecycleServer> {
+/** Event `n` as `id: n` and `data: n`. */
+export const plainFrame = (n: number): string => `id: ${n}\ndata: ${n}\n\n`
+
+export async function startTopicServer(
+  page: { html: string; script: string },
+  frame: (n: number) => string = plainFrame,
+): Promise<TopicServer> {
   const topics = new Map<string, Topic>()
   const reports: PageReport[] = []
   const timers = new Set<ReturnType<typeof setInterval>>()
@@ -92,9 +105,11 @@ export async function startLifecycleServer(page: { html: string; script: string 
       return
     }
     const entry = topic(name)
-    const logged: StreamRequest = {
-      page: String(request.headers['x-page'] ?? ''),
-      lastEventId: String(request.headers['last-event-id'] ?? ''),
+    const header = (key: string) => String(request.headers[key] ?? '')
+    const logged: TopicRequest = {
+      page: header('x-page'),
+      user: header('x-user'),
+      lastEventId: header('last-event-id'),
       lastEventIdParam: url.searchParams.get('last_event_id') ?? '',
       time: performance.now(),
     }
@@ -114,10 +129,9 @@ export async function startLifecycleServer(page: { html: string; script: string 
     const entry = topic(name)
     let text = ''
     for (let i = 0; i < count; i++) {
-      const n = entry.frames.length + 1
-      const frame = `id: ${n}\ndata: ${n}\n\n`
-      entry.frames.push(frame)
-      text += frame
+      const next = frame(entry.frames.length + 1)
+      entry.frames.push(next)
+      text += next
     }
     for (const client of entry.clients) client.write(text)
     return entry.frames.length
