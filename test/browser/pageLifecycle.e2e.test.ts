@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { LifecycleTest } from './lifecycle/page'
-import { bundlePage, closeTest, launchChromium, watchErrors } from './pages'
+import { bundlePage, closeTest, launchChromium, pollUntil, watchErrors } from './pages'
 import { type FreezableChromium, launchFreezableChromium } from './tabs/freezableChromium'
 import { type PageReport, startTopicServer, type TopicServer } from './topicServer'
 
@@ -70,26 +70,13 @@ async function openPage(spec: PageSpec): Promise<Page> {
 const ids = (page: Page) => page.evaluate(() => lifecycleTest.ids())
 const status = (page: Page) => page.evaluate(() => lifecycleTest.state().status)
 
-/** Polls `read` every 10 ms until `accept` holds; fails after `timeout` ms saying what was last read. */
-async function until<T>(read: () => T | Promise<T>, accept: (value: T) => boolean, timeout = 5000) {
-  const deadline = performance.now() + timeout
-  let value = await read()
-  while (!accept(value)) {
-    if (performance.now() > deadline)
-      throw new Error(`gave up waiting after ${timeout} ms: ${JSON.stringify(value)}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-    value = await read()
-  }
-  return value
-}
-
 /** `from`, `from + 1`, …, `to`. */
 const range = (from: number, to: number) =>
   Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i)
 
 /** Waits for the `pagehide` report of the page load `label`. */
 function reportOf(label: string): Promise<PageReport> {
-  return until(
+  return pollUntil(
     () => server?.reports().find((report) => report.page === label),
     (report) => report !== undefined,
   ) as Promise<PageReport>
@@ -97,13 +84,13 @@ function reportOf(label: string): Promise<PageReport> {
 
 /** Publishes events 1–50, waits until `page` received all of them, then keeps publishing every 10 ms. */
 async function receiveFifty(server: TopicServer, page: Page, topic: string): Promise<() => void> {
-  await until(
+  await pollUntil(
     () => status(page),
     (value) => value === 'open',
   )
   for (let n = 0; n < 50; n++) server.publish(topic)
   expect(
-    await until(
+    await pollUntil(
       () => ids(page),
       (list) => list.length >= 50,
     ),
@@ -117,7 +104,7 @@ async function receiveFifty(server: TopicServer, page: Page, topic: string): Pro
 async function finish(server: TopicServer, page: Page, topic: string, stop: () => void) {
   stop()
   const last = server.published(topic)
-  return until(
+  return pollUntil(
     () => ids(page),
     (list) => list.includes(last) || list.length > last,
   )
@@ -158,7 +145,7 @@ describe('resume in Chromium', () => {
     await first.close()
     const before = await reportOf('first#1')
     // The first page's connection is gone before the second page opens.
-    await until(
+    await pollUntil(
       () => server.openConnections('local'),
       (open) => open === 0,
     )
@@ -181,7 +168,7 @@ describe('resume in Chromium', () => {
   it("resume: 'session' writes its storage about twice a second at 10,000 events per second", async () => {
     const { server } = await start()
     const page = await openPage({ page: 'p', topic: 'rate', resume: 'session' })
-    await until(
+    await pollUntil(
       () => status(page),
       (value) => value === 'open',
     )
@@ -193,13 +180,13 @@ describe('resume in Chromium', () => {
       server.publishMany('rate', due - server.published('rate'))
       await new Promise((resolve) => setTimeout(resolve, 10))
     }
-    await until(
+    await pollUntil(
       () => page.evaluate(() => lifecycleTest.ids().length),
       (count) => count >= total,
       15_000,
     )
     // The throttled write of the last ID comes at most 500 ms after the last event.
-    await until(
+    await pollUntil(
       () => page.evaluate(() => Object.values(sessionStorage)),
       (values) => values.includes(String(total)),
     )
@@ -228,7 +215,7 @@ describe('resume in Chromium', () => {
     await page.reload()
     await page.waitForFunction(() => 'lifecycleTest' in globalThis)
     const before = await reportOf('p#1')
-    await until(
+    await pollUntil(
       () => server.requests('off').length,
       (count) => count === 2,
     )
@@ -254,7 +241,7 @@ describe('pauseWhenHidden in Chromium', () => {
     })
     const pauseWhenHidden = 1500
     const page = await openPage({ page: 'p', topic: 'hidden', resume: 'off', pause: pauseWhenHidden })
-    await until(
+    await pollUntil(
       () => status(page),
       (value) => value === 'open',
     )
@@ -277,7 +264,7 @@ describe('pauseWhenHidden in Chromium', () => {
     await other.bringToFront()
     expect(await visibility()).toBe('hidden')
     const hiddenAt = performance.now()
-    const closedAt = (await until(
+    const closedAt = (await pollUntil(
       () => server.requests('hidden')[0]?.closedAt,
       (time) => time !== undefined,
     )) as number
@@ -295,7 +282,7 @@ describe('pauseWhenHidden in Chromium', () => {
     // Visible again: one new request at once, resuming after the last event the page received.
     const shownAt = performance.now()
     await page.bringToFront()
-    await until(
+    await pollUntil(
       () => server.requests('hidden').length,
       (count) => count === 2,
     )

@@ -52,3 +52,23 @@ export async function closeTest(
   }
   expect(pageErrors).toEqual([])
 }
+
+/**
+ * Polls `read` (often a `page.evaluate`) every 5 ms until `accept` holds, and returns that value; fails
+ * after `timeout` ms saying what was last read.
+ */
+export async function pollUntil<T>(
+  read: () => T | Promise<T>,
+  accept: (value: T) => boolean,
+  timeout = 5000,
+): Promise<T> {
+  const deadline = performance.now() + timeout
+  let value = await read()
+  while (!accept(value)) {
+    if (performance.now() > deadline)
+      throw new Error(`gave up waiting after ${timeout} ms: ${JSON.stringify(value)}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    value = await read()
+  }
+  return value
+}

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs'
 import type { Browser, BrowserContext, Page } from 'playwright'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { artifacts, bundlePage, closeTest, launchChromium, watchErrors } from './pages'
+import { artifacts, bundlePage, closeTest, launchChromium, pollUntil, watchErrors } from './pages'
 import { expectedEvent, frame } from './tabs/events'
 import { type FreezableChromium, launchFreezableChromium } from './tabs/freezableChromium'
 import type { StreamSpec, TabsTest } from './tabs/page'
@@ -66,19 +66,6 @@ async function openTab(tab: string, streams: Record<string, StreamSpec> = {}): P
 const received = (page: Page, name: string) => page.evaluate((stream) => tabsTest.received(stream), name)
 const status = (page: Page, name: string) => page.evaluate((stream) => tabsTest.state(stream).status, name)
 
-/** Polls `read` every 5 ms until `accept` holds; fails after `timeout` ms saying what was last read. */
-async function until<T>(read: () => T | Promise<T>, accept: (value: T) => boolean, timeout = 5000) {
-  const deadline = performance.now() + timeout
-  let value = await read()
-  while (!accept(value)) {
-    if (performance.now() > deadline)
-      throw new Error(`gave up waiting after ${timeout} ms: ${JSON.stringify(value)}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-    value = await read()
-  }
-  return value
-}
-
 /** Events `from`…`to` as the page records them. */
 function expectedEvents(from: number, to: number): string[] {
   return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => expectedEvent(from + i))
@@ -103,7 +90,7 @@ function consecutive(events: readonly string[]): number[] {
 
 /** The tab whose request for `topic` is open (the leader), once there is exactly one. */
 async function leaderOf(topic: string): Promise<string> {
-  const open = await until(
+  const open = await pollUntil(
     () => server?.requests(topic).filter((request) => request.closedAt === undefined) ?? [],
     (requests) => requests.length === 1,
   )
@@ -112,7 +99,7 @@ async function leaderOf(topic: string): Promise<string> {
 
 /** Waits for the next request for `topic` after the first `count` ones; returns it. */
 async function nextRequest(topic: string, count: number, timeout = 2000) {
-  const requests = await until(
+  const requests = await pollUntil(
     () => server?.requests(topic) ?? [],
     (list) => list.length > count,
     timeout,
@@ -142,7 +129,7 @@ describe('share: tabs in Chromium', () => {
     const pages: Page[] = []
     for (let i = 0; i < 5; i++) pages.push(await openTab(`t${i}`, { feed }))
     for (const page of pages)
-      await until(
+      await pollUntil(
         () => status(page, 'feed'),
         (value) => value === 'open',
       )
@@ -152,7 +139,7 @@ describe('share: tabs in Chromium', () => {
     }
     for (const page of pages) {
       expect(
-        await until(
+        await pollUntil(
           () => received(page, 'feed'),
           (events) => events.length >= 30,
         ),
@@ -177,7 +164,7 @@ describe('share: tabs in Chromium', () => {
         await page.evaluate((specs) => {
           for (const [name, spec] of Object.entries(specs)) tabsTest.open(name, spec)
         }, streams)
-      await until(
+      await pollUntil(
         () => server.openConnections(`${share}-a`) + server.openConnections(`${share}-b`),
         (open) => open >= (share === 'tabs' ? 2 : 6),
       )
@@ -217,7 +204,7 @@ describe('share: tabs in Chromium', () => {
     const addTab = async () => {
       const name = `t${next++}`
       const page = await openTab(name, { feed })
-      await until(
+      await pollUntil(
         () => status(page, 'feed'),
         (value) => value === 'open',
       )
@@ -245,7 +232,7 @@ describe('share: tabs in Chromium', () => {
     const last = server.published('handover')
     for (const page of pages.values()) {
       const numbers = consecutive(
-        await until(
+        await pollUntil(
           () => received(page, 'feed'),
           (events) => events.at(-1) === expectedEvent(last),
         ),
@@ -276,7 +263,7 @@ describe('share: tabs in Chromium', () => {
     const pages = new Map<string, Page>()
     for (let i = 0; i < 3; i++) {
       const page = await openTab(`t${i}`, { feed })
-      await until(
+      await pollUntil(
         () => status(page, 'feed'),
         (value) => value === 'open',
       )
@@ -298,7 +285,7 @@ describe('share: tabs in Chromium', () => {
     await new Promise((resolve) => setTimeout(resolve, 300))
     await cdp.send('Page.setWebLifecycleState', { state: 'active' })
     const resumedAt = server.published('freeze')
-    await until(
+    await pollUntil(
       () => received(frozen, 'feed'),
       (events) => events.some((event) => Number(event.split('/')[1]) > resumedAt),
     )
@@ -310,7 +297,7 @@ describe('share: tabs in Chromium', () => {
     for (const [name, page] of pages) {
       if (name === leader) continue
       const numbers = consecutive(
-        await until(
+        await pollUntil(
           () => received(page, 'feed'),
           (events) => events.at(-1) === expectedEvent(last),
         ),
@@ -328,7 +315,7 @@ describe('share: tabs in Chromium', () => {
     // The observer opens last, so it is the last in the lock's queue: the 10 others lead before it.
     for (const name of [...Array.from({ length: 10 }, (_, i) => `r${i}`), 'observer']) {
       const page = await openTab(name, { feed })
-      await until(
+      await pollUntil(
         () => status(page, 'feed'),
         (value) => value === 'open',
       )
@@ -348,7 +335,7 @@ describe('share: tabs in Chromium', () => {
     const last = server.published('reload')
     const observer = pages.get('observer') as Page
     const numbers = consecutive(
-      await until(
+      await pollUntil(
         () => received(observer, 'feed'),
         (events) => events.at(-1) === expectedEvent(last),
       ),
@@ -372,7 +359,7 @@ describe('share: tabs in Chromium', () => {
     }
     for (const page of pages) {
       for (const name of ['own', 'keyed', 'same'])
-        await until(
+        await pollUntil(
           () => status(page, name),
           (value) => value === 'open',
         )

@@ -3,7 +3,7 @@
 // with `Last-Event-ID` when one shows again; each tab has every event once, in order.
 import type { Page } from 'playwright'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { bundlePage, closeTest, watchErrors } from './pages'
+import { bundlePage, closeTest, pollUntil, watchErrors } from './pages'
 import { type FreezableChromium, launchFreezableChromium } from './tabs/freezableChromium'
 import type { PauseTest } from './tabs/pausePage'
 import { startTopicServer, type TopicServer } from './topicServer'
@@ -27,19 +27,6 @@ afterEach(async () => {
   await closeTest(browserSide, serverSide, pageErrors)
 })
 
-/** Polls `read` every 10 ms until `accept` holds; fails after `timeout` ms saying what was last read. */
-async function until<T>(read: () => T | Promise<T>, accept: (value: T) => boolean, timeout = 5000) {
-  const deadline = performance.now() + timeout
-  let value = await read()
-  while (!accept(value)) {
-    if (performance.now() > deadline)
-      throw new Error(`gave up waiting after ${timeout} ms: ${JSON.stringify(value)}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-    value = await read()
-  }
-  return value
-}
-
 const status = (page: Page) => page.evaluate(() => pauseTest.state().status)
 const ids = (page: Page) => page.evaluate(() => pauseTest.ids())
 const visibility = (page: Page) => page.evaluate(() => document.visibilityState)
@@ -60,7 +47,7 @@ describe('pauseWhenHidden with share: tabs in Chromium', () => {
       watchErrors(page, errors)
       await page.goto(`${server?.origin}/?page=${name}&topic=feed&pause=${pause}`)
       await page.waitForFunction(() => 'pauseTest' in globalThis)
-      await until(
+      await pollUntil(
         () => status(page),
         (value) => value === 'open',
       )
@@ -82,7 +69,7 @@ describe('pauseWhenHidden with share: tabs in Chromium', () => {
     const hiddenAt = performance.now()
     const blank = await context.newPage()
     expect(await visibility(b)).toBe('hidden')
-    await until(
+    await pollUntil(
       () => server?.openConnections('feed'),
       (open) => open === 0,
       pause + 4000,
@@ -97,7 +84,7 @@ describe('pauseWhenHidden with share: tabs in Chromium', () => {
     await new Promise((resolve) => setTimeout(resolve, 300)) // events are published while paused
     const shownAt = performance.now()
     await b.bringToFront()
-    await until(
+    await pollUntil(
       () => server?.requests('feed').length,
       (count) => count === 2,
     )
@@ -108,7 +95,7 @@ describe('pauseWhenHidden with share: tabs in Chromium', () => {
     stop()
     const last = server.published('feed')
     for (const page of [a, b]) {
-      const received = await until(
+      const received = await pollUntil(
         () => ids(page),
         (list) => list.includes(last),
       )
