@@ -1,14 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import {
-  createEventStream,
-  type EventStreamError,
-  type EventStreamOptions,
-  type StreamEvent,
-  type StreamState,
-} from '../../src/index'
+import type { EventStreamOptions } from '../../src/index'
 import { fakeClientTimers, runClientTimers } from '../helpers/clientTimers'
 import { closeAfterEach } from '../helpers/closeAfterEach'
-import { type Plan, type RecordedRequest, startSseServer } from '../helpers/sseServer'
+import { startRecordedStream } from '../helpers/recordedStream'
+import type { Plan, RecordedRequest } from '../helpers/sseServer'
 import { until } from '../helpers/until'
 
 const SSE = { 'content-type': 'text/event-stream' }
@@ -18,36 +13,8 @@ afterEach(() => {
 })
 // Hooks run last-registered first: streams and server close before the timers are reset.
 const track = closeAfterEach()
-
-/** Starts a server answering with `respond` and a client recording events, errors and states. */
-async function setup(
-  respond: (request: RecordedRequest) => Plan,
-  options: EventStreamOptions = {},
-  path = '/stream',
-) {
-  const server = track(await startSseServer({ count: 5, respond }))
-  let fetches = 0
-  const fetch: typeof globalThis.fetch = (input, init) => {
-    fetches++
-    return globalThis.fetch(input, init)
-  }
-  const stream = track(
-    createEventStream(server.origin + path, {
-      fetch,
-      decode: 'text',
-      retry: { initialDelay: 1, maxDelay: 10 },
-      ...options,
-    }),
-  )
-  const events: StreamEvent[] = []
-  const errors: EventStreamError[] = []
-  const states: StreamState[] = []
-  stream.onAny((event) => events.push(event))
-  stream.onError((error) => errors.push(error))
-  stream.subscribeState(() => states.push(stream.state))
-  /** `fetch` calls so far: a retry starts with one, synchronously (unlike its request at the server). */
-  return { server, stream, events, errors, states, fetches: () => fetches }
-}
+const setup = (respond: (request: RecordedRequest) => Plan, options?: EventStreamOptions, path?: string) =>
+  startRecordedStream(track, respond, options, path)
 
 /** A 200 text/event-stream answer with exactly these bytes, kept open. */
 const raw = (body: string | Uint8Array): Plan => ({

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createEventStream, type EventStreamError, type StreamEvent } from '../../src/index'
 import { fakeClientTimers, runClientTimers } from '../helpers/clientTimers'
 import { closeAfterEach } from '../helpers/closeAfterEach'
-import { type Plan, startSseServer } from '../helpers/sseServer'
+import { startRecordedStream } from '../helpers/recordedStream'
+import type { Plan } from '../helpers/sseServer'
 import { until } from '../helpers/until'
 
 afterEach(() => {
@@ -11,23 +11,7 @@ afterEach(() => {
 // Hooks run last-registered first: streams and server close before the timers are reset.
 const track = closeAfterEach()
 
-/** A server answering every request with `plan`, and a client recording events and errors. */
-async function setup(plan: Plan) {
-  const server = track(await startSseServer({ count: 5, respond: () => plan }))
-  let fetches = 0
-  const fetch: typeof globalThis.fetch = (input, init) => {
-    fetches++
-    return globalThis.fetch(input, init)
-  }
-  const stream = track(
-    createEventStream(server.url, { fetch, decode: 'text', retry: { initialDelay: 1, maxDelay: 10 } }),
-  )
-  const events: StreamEvent[] = []
-  const errors: EventStreamError[] = []
-  stream.onAny((event) => events.push(event))
-  stream.onError((error) => errors.push(error))
-  return { server, stream, events, errors, fetches: () => fetches }
-}
+const setup = (plan: Plan) => startRecordedStream(track, () => plan)
 
 describe('the content type of the response', () => {
   it('fails for good with a content-type error on an HTML page served with 200', async () => {

@@ -2,38 +2,15 @@
 // fetch (it drops Authorization and cookies, not custom headers), so `redirect: 'error'` exists for
 // requests that carry secrets in custom headers.
 import { describe, expect, it } from 'vitest'
-import {
-  createEventStream,
-  type EventStreamError,
-  type EventStreamOptions,
-  type StreamEvent,
-} from '../../src/index'
+import type { EventStreamOptions } from '../../src/index'
 import { closeAfterEach } from '../helpers/closeAfterEach'
+import { startRecordedStream } from '../helpers/recordedStream'
 import { type Plan, type RecordedRequest, startSseServer } from '../helpers/sseServer'
 import { until } from '../helpers/until'
 
 const track = closeAfterEach()
-
-/** Starts a server answering with `respond` and a client (requesting `path`) recording events and errors. */
-async function setup(
-  respond: (request: RecordedRequest) => Plan,
-  options: EventStreamOptions = {},
-  path = '/stream',
-) {
-  const server = track(await startSseServer({ count: 5, respond }))
-  const stream = track(
-    createEventStream(server.origin + path, {
-      decode: 'text',
-      retry: { initialDelay: 1, maxDelay: 10 },
-      ...options,
-    }),
-  )
-  const events: StreamEvent[] = []
-  const errors: EventStreamError[] = []
-  stream.onAny((event) => events.push(event))
-  stream.onError((error) => errors.push(error))
-  return { server, stream, events, errors }
-}
+const setup = (respond: (request: RecordedRequest) => Plan, options?: EventStreamOptions, path?: string) =>
+  startRecordedStream(track, respond, options, path)
 
 describe('redirects', () => {
   it.each([301, 302, 307, 308])(
