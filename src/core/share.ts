@@ -1,7 +1,14 @@
 import { createConnection } from './connection'
 import { identity, sharingKey } from './sharingKey'
 import { createStreamOver } from './stream'
-import type { Connection, EventMap, EventStream, EventStreamOptions } from './types'
+import type {
+  Connection,
+  ConnectionOptions,
+  EventMap,
+  EventStream,
+  EventStreamOptions,
+  ShareStrategy,
+} from './types'
 import { resolveUrl } from './url'
 
 interface SharedConnection {
@@ -48,24 +55,30 @@ export function openEventStream<E extends EventMap>(
   const key = share === 'page' ? pageKey : pageKey + identity(share)
   let shared = registry.get(key)
   if (!shared) {
-    // The connection a strategy opens serves other tabs too: this tab being hidden must not pause it by
-    // itself (the strategy decides; `tabs` pauses it when every tab is hidden, with the options it gets).
-    const { pauseWhenHidden: _forThisTabOnly, ...forEveryTab } = options
-    // Without an ID of its own, the connection starts where the options say (`lastEventId`, or `resume`).
-    const open = (lastEventId: string) =>
-      createConnection(url, lastEventId === '' ? forEveryTab : { ...forEveryTab, lastEventId })
-    shared = {
-      connection:
-        share === 'page'
-          ? createConnection(url, options)
-          : share.connect({ url: resolveUrl(url), key: pageKey, options, open }),
-      consumers: 0,
-    }
+    const connection =
+      share === 'page' ? createConnection(url, options) : connectThrough(share, url, pageKey, options)
+    shared = { connection, consumers: 0 }
     registry.set(key, shared)
   }
   shared.consumers++
   const entry = shared
   return createStreamOver<E>(entry.connection, options, () => release(key, entry))
+}
+
+/** The connection that `strategy` supplies for the page's sharing key `key`. */
+function connectThrough(
+  strategy: ShareStrategy,
+  url: string | URL,
+  key: string,
+  options: ConnectionOptions,
+): Connection {
+  // The connection a strategy opens serves other tabs too: this tab being hidden must not pause it by
+  // itself (the strategy decides; `tabs` pauses it when every tab is hidden, with the options it gets).
+  const { pauseWhenHidden: _forThisTabOnly, ...forEveryTab } = options
+  // Without an ID of its own, the connection starts where the options say (`lastEventId`, or `resume`).
+  const open = (lastEventId: string) =>
+    createConnection(url, lastEventId === '' ? forEveryTab : { ...forEveryTab, lastEventId })
+  return strategy.connect({ url: resolveUrl(url), key, options, open })
 }
 
 /**
