@@ -136,12 +136,16 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
     if (attempt.active) end(attempt, undefined)
   }
 
-  /** Reads and parses `body` until it ends or the attempt does; each attempt has a parser of its own. */
+  /**
+   * Reads and parses `body` until it ends or the attempt does; each attempt has a parser of its own.
+   * A new last event ID is in `state` at once; consumers hear of it once per chunk, not once per event.
+   */
   function read(
     attempt: Attempt,
     body: ReadableStream<Uint8Array | string>,
     touch?: () => void,
   ): Promise<void> {
+    let idChanged = false
     const parser = createParser(
       {
         onEvent(type, data, id) {
@@ -151,7 +155,7 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
           if (!attempt.active) return
           store.setLastEventId(id)
           resume?.write(id)
-          consumers.state()
+          idChanged = true
         },
         onRetry(delay) {
           serverRetry = delay
@@ -168,6 +172,8 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
       onText(text) {
         touch?.()
         parser.feed(text)
+        if (idChanged && attempt.active) consumers.state()
+        idChanged = false
       },
       ready: () => (consumers.backedUp() ? new Promise<void>((resolve) => (readOn = resolve)) : undefined),
     })

@@ -77,8 +77,21 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
     // below, which also tracks the next CR, several times slower on such chunks.)
     if (chunk.indexOf('\r', position) === -1) {
       let lineEnd = chunk.indexOf('\n', position)
-      while (lineEnd !== -1) {
+      if (lineEnd !== -1 && (partialLine !== '' || skippingLine)) {
         takeLine(chunk, position, lineEnd)
+        position = lineEnd + 1
+        lineEnd = chunk.indexOf('\n', position)
+      }
+      while (lineEnd !== -1) {
+        // `takeLine` without its checks for a partial or skipped line (only the first line can be one), and
+        // the commonest lines inline: the blank line, and a one-line event (`data: …` then a blank line),
+        // which is dispatched without going through the data buffer.
+        if (lineEnd === position) dispatch()
+        else if (data.length + lineEnd - position > maxEventSize) takeLine(chunk, position, lineEnd)
+        else if (!hasData && !tooLarge && chunk.charCodeAt(lineEnd + 1) === LF && isDataField(chunk, position)) {
+          dispatchData(chunk.slice(valueStart(chunk, position + 5), lineEnd))
+          lineEnd++
+        } else processLine(chunk, position, lineEnd)
         position = lineEnd + 1
         lineEnd = chunk.indexOf('\n', position)
       }
@@ -207,22 +220,28 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
     if (!value.includes('\0')) idBuffer = value
   }
 
+  /** A blank line: dispatches the event read so far, if it has data. */
   function dispatch(): void {
+    if (tooLarge) {
+      tooLarge = false // reported when it tripped
+      dispatchData(undefined)
+    } else if (hasData) {
+      const eventData = data
+      data = ''
+      hasData = false
+      dispatchData(eventData)
+    } else dispatchData(undefined)
+  }
+
+  /** Ends the event being read: updates the last event ID and emits `eventData` (`undefined`: no event). */
+  function dispatchData(eventData: string | undefined): void {
     if (idBuffer !== lastEventId) {
       lastEventId = idBuffer
       if (onLastEventId) onLastEventId(lastEventId)
     }
     const type = eventType === '' ? 'message' : eventType
     eventType = ''
-    if (tooLarge) {
-      tooLarge = false // reported when it tripped
-      return
-    }
-    if (!hasData) return
-    const eventData = data
-    data = ''
-    hasData = false
-    onEvent(type, eventData, lastEventId)
+    if (eventData !== undefined) onEvent(type, eventData, lastEventId)
   }
 
   return { feed }

@@ -43,7 +43,10 @@ export function createStreamOver<E extends EventMap>(
   let fatal: EventStreamError | undefined
   /** This consumer's own last error (decode, handler), newer than the connection's. */
   let ownError: EventStreamError | undefined
+  /** The state `state` last returned (the same object until something changed). */
   let state = connection.state
+  /** The state the state listeners last heard of (reading `state` in a handler must not swallow a change). */
+  let notified = state
   let lastStatus = state.status
   /** The tail of events waiting for async schemas; later events queue behind it to keep order. */
   let pending: Promise<void> | undefined
@@ -56,13 +59,12 @@ export function createStreamOver<E extends EventMap>(
   }
 
   function notifyState(): void {
-    const next = currentState()
-    if (next === state) return
-    state = next
-    emitState()
+    state = currentState()
+    if (state !== notified) emitState()
   }
 
   function emitState(): void {
+    notified = state
     for (const listener of stateListeners) {
       try {
         listener()
@@ -186,7 +188,7 @@ export function createStreamOver<E extends EventMap>(
     for (const sink of sinks) sink.end()
     sinks.clear()
     release()
-    if (state !== last) emitState()
+    if (state !== notified) emitState()
     // Clear each set too: a handler that closes the stream stops the rest of the same event's handlers.
     for (const set of handlers.values()) set.clear()
     handlers.clear()

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { createEventStream, type StreamState } from '../../src/index'
+import { closeAfterEach } from '../helpers/closeAfterEach'
+import { until } from '../helpers/until'
+
+const track = closeAfterEach()
+
+/** A `fetch` whose body is `chunks`, each one read as a whole. */
+function chunkedFetch(chunks: string[]): typeof fetch {
+  return async () => {
+    const encoder = new TextEncoder()
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(encoder.encode(chunk))
+        controller.close()
+      },
+    })
+    return new Response(body, { headers: { 'content-type': 'text/event-stream' } })
+  }
+}
+
+const numbered = (from: number, to: number) => {
+  let text = ''
+  for (let n = from; n <= to; n++) text += `id: ${n}\ndata: ${n}\n\n`
+  return text
+}
+
+describe('dispatching a chunk of events', () => {
+  it('tells state listeners about new event IDs once per chunk, while `state` is current in every handler', async () => {
+    const stream = track(
+      createEventStream('http://test.invalid/feed', {
+        fetch: chunkedFetch([numbered(1, 100), numbered(101, 200)]),
+        retry: false,
+        decode: 'text',
+      }),
+    )
+    const seenInHandlers: string[] = []
+    stream.onAny((event) => {
+      seenInHandlers.push(`${event.id}=${stream.state.lastEventId}`)
+    })
+    const notified: StreamState[] = []
+    stream.subscribeState(() => notified.push(stream.state))
+    await until(() => stream.state.status === 'closed')
+
+    expect(seenInHandlers).toHaveLength(200)
+    expect(seenInHandlers.every((entry) => entry.split('=')[0] === entry.split('=')[1])).toBe(true)
+    // open, the IDs of chunk 1, the IDs of chunk 2, closed: not one notification per event.
+    expect(notified.map((state) => `${state.status}:${state.lastEventId}`)).toEqual([
+      'open:',
+      'open:100',
+      'open:200',
+      'closed:200',
+    ])
+  })
+
+  it('delivers one-line events, multi-line events, named events and IDs alike on both parser paths', async () => {
+    const text = 'data: a\n\nevent: x\ndata: b\ndata: c\n\nid: 7\ndata: d\n\n: comment\ndata: e\n\n'
+    for (const chunks of [[text], [text.replaceAll('\n', '\r\n')], text.split('')]) {
+      const stream = track(
+        createEventStream('http://test.invalid/feed', { fetch: chunkedFetch(chunks), retry: false, decode: 'text' }),
+      )
+      const events: string[] = []
+      stream.onAny((event) => events.push(`${event.type}|${event.data}|${event.id}`))
+      await until(() => stream.state.status === 'closed')
+      expect(events).toEqual(['message|a|', 'x|b\nc|', 'message|d|7', 'message|e|7'])
+    }
+  })
+})
