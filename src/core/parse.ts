@@ -88,7 +88,12 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
         // which is dispatched without going through the data buffer.
         if (lineEnd === position) dispatch()
         else if (data.length + lineEnd - position > maxEventSize) takeLine(chunk, position, lineEnd)
-        else if (!hasData && !tooLarge && chunk.charCodeAt(lineEnd + 1) === LF && isDataField(chunk, position)) {
+        else if (
+          !hasData &&
+          !tooLarge &&
+          chunk.charCodeAt(lineEnd + 1) === LF &&
+          isDataField(chunk, position)
+        ) {
           dispatchData(chunk.slice(valueStart(chunk, position + 5), lineEnd))
           lineEnd++
         } else processLine(chunk, position, lineEnd)

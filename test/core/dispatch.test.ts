@@ -57,7 +57,11 @@ describe('dispatching a chunk of events', () => {
     const text = 'data: a\n\nevent: x\ndata: b\ndata: c\n\nid: 7\ndata: d\n\n: comment\ndata: e\n\n'
     for (const chunks of [[text], [text.replaceAll('\n', '\r\n')], text.split('')]) {
       const stream = track(
-        createEventStream('http://test.invalid/feed', { fetch: chunkedFetch(chunks), retry: false, decode: 'text' }),
+        createEventStream('http://test.invalid/feed', {
+          fetch: chunkedFetch(chunks),
+          retry: false,
+          decode: 'text',
+        }),
       )
       const events: string[] = []
       stream.onAny((event) => events.push(`${event.type}|${event.data}|${event.id}`))
