@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-// The README's recipes for TanStack Query and SWR (test/readme/recipes/, printed in the README as they are),
+// The recipes for TanStack Query and SWR (test/readme/recipes/, printed in docs/recipes.md as they are),
 // run against MSW.
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { cleanup, render, screen, waitFor } from '@testing-library/react'

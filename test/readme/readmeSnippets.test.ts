@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { expect, it } from 'vitest'
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 const read = (file: string) => readFileSync(new URL(file, import.meta.url), 'utf8')
 
-it('prints the "Testing your app" example exactly as test/readme/testingYourApp.test.tsx runs it', () => {
+it('prints the "Testing your app" example in docs/testing.md exactly as test/readme/testingYourApp.test.tsx runs it', () => {
   const source = read('./testingYourApp.test.tsx')
-  const example = source.slice(source.indexOf('// README:begin\n') + 16, source.indexOf('// README:end'))
-  expect(readme).toContain(`\`\`\`tsx\n${example}\`\`\``)
+  const example = source.slice(source.indexOf('// docs:begin\n') + 14, source.indexOf('// docs:end'))
+  expect(example).toContain("it('shows the latest price")
+  expect(read('../../docs/testing.md')).toContain(`\`\`\`tsx\n${example}\`\`\``)
 })
 
 it.each(['tanstackQuery.tsx', 'swr.tsx'])(

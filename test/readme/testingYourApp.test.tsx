@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
-// The README's "Testing your app" example, as it is printed there (between the markers): keep them in sync.
-// README:begin
+// The "Testing your app" example of docs/testing.md, as it is printed there (between the markers): keep them
+// in sync (test/readme/readmeSnippets.test.ts checks it).
+// docs:begin
 import { render, screen } from '@testing-library/react'
 import { setupServer } from 'msw/node'
 import { useEventStream } from 'typed-sse/react'
@@ -35,4 +36,4 @@ it('shows the latest price and survives a dropped connection', async () => {
 
   expect(await screen.findByText('open: SSE 3', {}, { timeout: 3000 })).toBeDefined()
 })
-// README:end
+// docs:end
