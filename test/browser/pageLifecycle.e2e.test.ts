@@ -3,51 +3,16 @@
 // The page bundles the core from source (lifecycle/page.ts); one local server serves it and its stream,
 // numbers the events, replays after `Last-Event-ID`, and takes each page's `pagehide` report of what it
 // received, so that the test knows exactly what the page saw before it went away.
-import type { Browser, BrowserContext, Page } from 'playwright'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright'
+import { describe, expect, it } from 'vitest'
 import type { LifecycleTest } from './lifecycle/page'
-import { bundlePage, closeTest, launchChromium, pollUntil, watchErrors } from './pages'
-import { type FreezableChromium, launchFreezableChromium } from './tabs/freezableChromium'
-import { type PageReport, startTopicServer, type TopicServer } from './topicServer'
+import { pageTests, pollUntil } from './pages'
+import { launchFreezableChromium } from './tabs/freezableChromium'
+import type { PageReport, TopicServer } from './topicServer'
 
 declare const lifecycleTest: LifecycleTest
 
-let browser: Browser
-let script: string
-let server: TopicServer | undefined
-let context: BrowserContext | undefined
-/** The browser of the hidden-page test, whose pages can really be hidden. */
-let hideable: FreezableChromium | undefined
-let errors: string[] = []
-
-beforeAll(async () => {
-  script = await bundlePage(new URL('./lifecycle/page.ts', import.meta.url))
-  browser = await launchChromium()
-})
-
-afterEach(async () => {
-  const [browserSide, serverSide, pageErrors] = [hideable ?? context, server, errors]
-  hideable = undefined
-  context = undefined
-  server = undefined
-  errors = []
-  await closeTest(browserSide, serverSide, pageErrors)
-})
-
-afterAll(async () => {
-  await browser?.close()
-})
-
-async function start(
-  newContext = () => browser.newContext(),
-): Promise<{ server: TopicServer; context: BrowserContext }> {
-  server = await startTopicServer({
-    html: '<!doctype html><title>lifecycle</title><script type="module" src="/page.js"></script>',
-    script,
-  })
-  context = await newContext()
-  return { server, context }
-}
+const e2e = pageTests(new URL('./lifecycle/page.ts', import.meta.url), 'lifecycleTest')
 
 interface PageSpec {
   page: string
@@ -56,15 +21,8 @@ interface PageSpec {
   pause?: number
 }
 
-async function openPage(spec: PageSpec): Promise<Page> {
-  if (!context || !server) throw new Error('start() first')
-  const page = await context.newPage()
-  watchErrors(page, errors)
-  const query = new URLSearchParams({ page: spec.page, topic: spec.topic, resume: spec.resume })
-  if (spec.pause !== undefined) query.set('pause', String(spec.pause))
-  await page.goto(`${server.origin}/?${query}`)
-  await page.waitForFunction(() => 'lifecycleTest' in globalThis)
-  return page
+function openPage({ pause, ...spec }: PageSpec): Promise<Page> {
+  return e2e.open(pause === undefined ? spec : { ...spec, pause: String(pause) })
 }
 
 const ids = (page: Page) => page.evaluate(() => lifecycleTest.ids())
@@ -77,7 +35,7 @@ const range = (from: number, to: number) =>
 /** Waits for the `pagehide` report of the page load `label`. */
 function reportOf(label: string): Promise<PageReport> {
   return pollUntil(
-    () => server?.reports().find((report) => report.page === label),
+    () => e2e.server?.reports().find((report) => report.page === label),
     (report) => report !== undefined,
   ) as Promise<PageReport>
 }
@@ -112,11 +70,10 @@ async function finish(server: TopicServer, page: Page, topic: string, stop: () =
 
 describe('resume in Chromium', () => {
   it("resume: 'session' continues after a reload with exactly the next event, none twice", async () => {
-    const { server } = await start()
+    const { server } = await e2e.start()
     const page = await openPage({ page: 'p', topic: 'session', resume: 'session' })
     const stop = await receiveFifty(server, page, 'session')
-    await page.reload()
-    await page.waitForFunction(() => 'lifecycleTest' in globalThis)
+    await e2e.reload(page)
     expect(await page.evaluate(() => lifecycleTest.load)).toBe(2)
     const before = await reportOf('p#1')
     const after = await finish(server, page, 'session', stop)
@@ -139,7 +96,7 @@ describe('resume in Chromium', () => {
   })
 
   it("resume: 'local' continues in a new page of the same context after the first one closed", async () => {
-    const { server, context } = await start()
+    const { server, context } = await e2e.start()
     const first = await openPage({ page: 'first', topic: 'local', resume: 'local' })
     const stop = await receiveFifty(server, first, 'local')
     await first.close()
@@ -166,7 +123,7 @@ describe('resume in Chromium', () => {
   })
 
   it("resume: 'session' writes its storage about twice a second at 10,000 events per second", async () => {
-    const { server } = await start()
+    const { server } = await e2e.start()
     const page = await openPage({ page: 'p', topic: 'rate', resume: 'session' })
     await pollUntil(
       () => status(page),
@@ -209,11 +166,10 @@ describe('resume in Chromium', () => {
   })
 
   it('without resume, a reload starts afresh: no Last-Event-ID, no replay', async () => {
-    const { server } = await start()
+    const { server } = await e2e.start()
     const page = await openPage({ page: 'p', topic: 'off', resume: 'off' })
     const stop = await receiveFifty(server, page, 'off')
-    await page.reload()
-    await page.waitForFunction(() => 'lifecycleTest' in globalThis)
+    await e2e.reload(page)
     const before = await reportOf('p#1')
     await pollUntil(
       () => server.requests('off').length,
@@ -235,10 +191,7 @@ describe('pauseWhenHidden in Chromium', () => {
   it('closes the connection of a page hidden longer than pauseWhenHidden, and resumes once, at once, when it shows', async () => {
     // A Chromium without playwright's focus emulation: a tab really is hidden when another one comes to
     // the front, as when the user switches tabs (its timers then run at most once a second).
-    const { server, context } = await start(async () => {
-      hideable = await launchFreezableChromium()
-      return hideable.context
-    })
+    const { server, context } = await e2e.start(launchFreezableChromium)
     const pauseWhenHidden = 1500
     const page = await openPage({ page: 'p', topic: 'hidden', resume: 'off', pause: pauseWhenHidden })
     await pollUntil(

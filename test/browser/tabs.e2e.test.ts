@@ -3,65 +3,20 @@
 // connections. The hand-over latency is the time from closing (or freezing) the leading tab to the
 // server receiving the next leader's request; the numbers go to test-artifacts/tabs-handover.json.
 import { writeFileSync } from 'node:fs'
-import type { Browser, BrowserContext, Page } from 'playwright'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { artifacts, bundlePage, closeTest, launchChromium, pollUntil, watchErrors } from './pages'
+import type { Page } from 'playwright'
+import { afterAll, describe, expect, it } from 'vitest'
+import { artifacts, pageTests, pollUntil } from './pages'
 import { expectedEvent, frame } from './tabs/events'
-import { type FreezableChromium, launchFreezableChromium } from './tabs/freezableChromium'
+import { launchFreezableChromium } from './tabs/freezableChromium'
 import type { StreamSpec, TabsTest } from './tabs/page'
-import { startTopicServer, type TopicServer } from './topicServer'
 
 declare const tabsTest: TabsTest
 
-let browser: Browser
-let script: string
-let server: TopicServer | undefined
-let context: BrowserContext | undefined
-/** The browser of the freeze test, if it runs. */
-let freezable: FreezableChromium | undefined
-/** Console errors and uncaught exceptions of every page of the test. */
-let errors: string[] = []
-
-beforeAll(async () => {
-  script = await bundlePage(new URL('./tabs/page.ts', import.meta.url))
-  browser = await launchChromium()
-})
-
-afterEach(async () => {
-  const [browserSide, serverSide, pageErrors] = [freezable ?? context, server, errors]
-  freezable = undefined
-  context = undefined
-  server = undefined
-  errors = []
-  await closeTest(browserSide, serverSide, pageErrors)
-})
-
-afterAll(async () => {
-  await browser?.close()
-})
-
-/** A fresh server and browser context (by default a new context of the shared browser) for one test. */
-async function start(
-  newContext = () => browser.newContext(),
-): Promise<{ server: TopicServer; context: BrowserContext }> {
-  server = await startTopicServer(
-    { html: '<!doctype html><title>tabs</title><script type="module" src="/page.js"></script>', script },
-    frame,
-  )
-  context = await newContext()
-  return { server, context }
-}
+const e2e = pageTests(new URL('./tabs/page.ts', import.meta.url), 'tabsTest', frame)
 
 /** Opens a tab named `tab` that opens `streams` at once (and after every reload). */
-async function openTab(tab: string, streams: Record<string, StreamSpec> = {}): Promise<Page> {
-  if (!context || !server) throw new Error('start() first')
-  const page = await context.newPage()
-  watchErrors(page, errors)
-  const query = new URLSearchParams({ tab, open: JSON.stringify(streams) })
-  await page.goto(`${server.origin}/?${query}`)
-  await page.waitForFunction(() => 'tabsTest' in globalThis)
-  return page
-}
+const openTab = (tab: string, streams: Record<string, StreamSpec> = {}): Promise<Page> =>
+  e2e.open({ tab, open: JSON.stringify(streams) })
 
 const received = (page: Page, name: string) => page.evaluate((stream) => tabsTest.received(stream), name)
 const status = (page: Page, name: string) => page.evaluate((stream) => tabsTest.state(stream).status, name)
@@ -91,7 +46,7 @@ function consecutive(events: readonly string[]): number[] {
 /** The tab whose request for `topic` is open (the leader), once there is exactly one. */
 async function leaderOf(topic: string): Promise<string> {
   const open = await pollUntil(
-    () => server?.requests(topic).filter((request) => request.closedAt === undefined) ?? [],
+    () => e2e.server?.requests(topic).filter((request) => request.closedAt === undefined) ?? [],
     (requests) => requests.length === 1,
   )
   return open[0]?.page ?? ''
@@ -100,7 +55,7 @@ async function leaderOf(topic: string): Promise<string> {
 /** Waits for the next request for `topic` after the first `count` ones; returns it. */
 async function nextRequest(topic: string, count: number, timeout = 2000) {
   const requests = await pollUntil(
-    () => server?.requests(topic) ?? [],
+    () => e2e.server?.requests(topic) ?? [],
     (list) => list.length > count,
     timeout,
   )
@@ -124,7 +79,7 @@ afterAll(() => {
 
 describe('share: tabs in Chromium', () => {
   it('gives 5 tabs one connection, and every tab every event (all types, raw data and ids)', async () => {
-    const { server } = await start()
+    const { server } = await e2e.start()
     const feed: StreamSpec = { url: '/stream/five', share: 'tabs' }
     const pages: Page[] = []
     for (let i = 0; i < 5; i++) pages.push(await openTab(`t${i}`, { feed }))
@@ -152,7 +107,7 @@ describe('share: tabs in Chromium', () => {
   it('shows the limit of 6 connections per origin both ways: 8 tabs × 2 streams stall without share: tabs, not with it', async () => {
     const outcome: Record<string, { open: number; starved: number; complete: number }> = {}
     for (const share of ['none', 'tabs'] as const) {
-      const { server } = await start()
+      const { server } = await e2e.start() // closes the context and server of the round before
       const streams: Record<string, StreamSpec> = {
         a: { url: `/stream/${share}-a`, share },
         b: { url: `/stream/${share}-b`, share },
@@ -185,9 +140,6 @@ describe('share: tabs in Chromium', () => {
         starved: counts.filter((count) => count === 0).length,
         complete: counts.filter((count) => count === 10).length,
       }
-      await context?.close()
-      await server.stop()
-      context = undefined
     }
     measurements.sixConnections = outcome
     // Own connections: Chromium holds 6 open and queues the other 10 streams, which receive nothing.
@@ -197,7 +149,7 @@ describe('share: tabs in Chromium', () => {
   }, 90_000)
 
   it('hands over to another tab within 1 s when the leader closes, 20 times, losing and repeating nothing', async () => {
-    const { server } = await start()
+    const { server } = await e2e.start()
     const feed: StreamSpec = { url: '/stream/handover', share: 'tabs' }
     const pages = new Map<string, Page>()
     let next = 0
@@ -255,10 +207,7 @@ describe('share: tabs in Chromium', () => {
   }, 120_000)
 
   it('hands over within 1 s when the leader is frozen, and the unfrozen tab follows without a second connection', async () => {
-    const { server, context } = await start(async () => {
-      freezable = await launchFreezableChromium()
-      return freezable.context
-    })
+    const { server, context } = await e2e.start(launchFreezableChromium)
     const feed: StreamSpec = { url: '/stream/freeze', share: 'tabs' }
     const pages = new Map<string, Page>()
     for (let i = 0; i < 3; i++) {
@@ -309,7 +258,7 @@ describe('share: tabs in Chromium', () => {
   }, 60_000)
 
   it('loses and repeats nothing in a tab that stays open while the leader reloads 10 times', async () => {
-    const { server } = await start()
+    const { server } = await e2e.start()
     const feed: StreamSpec = { url: '/stream/reload', share: 'tabs' }
     const pages = new Map<string, Page>()
     // The observer opens last, so it is the last in the lock's queue: the 10 others lead before it.
@@ -346,7 +295,7 @@ describe('share: tabs in Chromium', () => {
   }, 90_000)
 
   it('keeps different static headers and different keys on separate connections, with hashed lock names', async () => {
-    const { server } = await start()
+    const { server } = await e2e.start()
     const pages: Page[] = []
     for (const user of ['ana', 'bo']) {
       pages.push(

@@ -2,30 +2,14 @@
 // them is visible, closes once both have been hidden longer than `pauseWhenHidden`, and comes back at once
 // with `Last-Event-ID` when one shows again; each tab has every event once, in order.
 import type { Page } from 'playwright'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { bundlePage, closeTest, pollUntil, watchErrors } from './pages'
-import { type FreezableChromium, launchFreezableChromium } from './tabs/freezableChromium'
+import { describe, expect, it } from 'vitest'
+import { pageTests, pollUntil } from './pages'
+import { launchFreezableChromium } from './tabs/freezableChromium'
 import type { PauseTest } from './tabs/pausePage'
-import { startTopicServer, type TopicServer } from './topicServer'
 
 declare const pauseTest: PauseTest
 
-let script: string
-let server: TopicServer | undefined
-let chromium: FreezableChromium | undefined
-let errors: string[] = []
-
-beforeAll(async () => {
-  script = await bundlePage(new URL('./tabs/pausePage.ts', import.meta.url))
-})
-
-afterEach(async () => {
-  const [browserSide, serverSide, pageErrors] = [chromium, server, errors]
-  chromium = undefined
-  server = undefined
-  errors = []
-  await closeTest(browserSide, serverSide, pageErrors)
-})
+const e2e = pageTests(new URL('./tabs/pausePage.ts', import.meta.url), 'pauseTest')
 
 const status = (page: Page) => page.evaluate(() => pauseTest.state().status)
 const ids = (page: Page) => page.evaluate(() => pauseTest.ids())
@@ -34,19 +18,11 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 
 describe('pauseWhenHidden with share: tabs in Chromium', () => {
   it('keeps the one connection while a tab is visible, closes it when all are hidden, resumes when one shows', async () => {
-    server = await startTopicServer({
-      html: '<!doctype html><title>pause</title><script type="module" src="/page.js"></script>',
-      script,
-    })
     // A Chromium without playwright's focus emulation: a tab is hidden when another comes to the front.
-    chromium = await launchFreezableChromium()
-    const { context } = chromium
+    const { server, context } = await e2e.start(launchFreezableChromium)
     const pause = 1000
     const open = async (name: string) => {
-      const page = await context.newPage()
-      watchErrors(page, errors)
-      await page.goto(`${server?.origin}/?page=${name}&topic=feed&pause=${pause}`)
-      await page.waitForFunction(() => 'pauseTest' in globalThis)
+      const page = await e2e.open({ page: name, topic: 'feed', pause: String(pause) })
       await pollUntil(
         () => status(page),
         (value) => value === 'open',
@@ -70,7 +46,7 @@ describe('pauseWhenHidden with share: tabs in Chromium', () => {
     const blank = await context.newPage()
     expect(await visibility(b)).toBe('hidden')
     await pollUntil(
-      () => server?.openConnections('feed'),
+      () => server.openConnections('feed'),
       (open) => open === 0,
       pause + 4000,
     )
@@ -85,7 +61,7 @@ describe('pauseWhenHidden with share: tabs in Chromium', () => {
     const shownAt = performance.now()
     await b.bringToFront()
     await pollUntil(
-      () => server?.requests('feed').length,
+      () => server.requests('feed').length,
       (count) => count === 2,
     )
     const resumedAfter = performance.now() - shownAt

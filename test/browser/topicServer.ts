@@ -1,3 +1,10 @@
+// Why not test/helpers/sseServer.ts: that server scripts each answer to one client in Node, over a fixed
+// list of events, down to the byte (cut, end, stall, pace, chunks, a reply, a held request). This one
+// publishes live to many pages at once: it serves the page too, publishes on topics while the test drives
+// the tabs, gives a request that does not resume only what is published from then on, and counts the open
+// connections per topic. They share the `id: n` frame (`defaultFrame`) and nothing else, so they stay two.
+// (The browser-mode tier has a third, test/browser/sseServer.ts, that the page steers by query string.)
+
 /**
  * The server of the e2e tests that bundle a page from source (cross-tab and page-lifecycle), on 127.0.0.1
  * with a random port: the test page (`/`, `/page.js`), its event streams and its reports on one origin, so
@@ -11,6 +18,7 @@
  * beacon).
  */
 import { createServer, type ServerResponse } from 'node:http'
+import { defaultFrame } from '../helpers/sseServer'
 import { type LoopbackServer, listenOnLoopback } from './listenOnLoopback'
 
 /** One request for a topic, as the server saw it. */
@@ -58,12 +66,13 @@ interface Topic {
   requests: TopicRequest[]
 }
 
-/** Event `n` as `id: n` and `data: n`. */
-export const plainFrame = (n: number): string => `id: ${n}\ndata: ${n}\n\n`
+/** The test page: it only loads the bundled script. */
+const html = '<!doctype html><title>typed-sse e2e</title><script type="module" src="/page.js"></script>'
 
+/** Starts the server for the page that `script` (an ES module bundle) makes; `frame(n)` is event `n`'s text. */
 export async function startTopicServer(
-  page: { html: string; script: string },
-  frame: (n: number) => string = plainFrame,
+  script: string,
+  frame: (n: number) => string = defaultFrame,
 ): Promise<TopicServer> {
   const topics = new Map<string, Topic>()
   const reports: PageReport[] = []
@@ -80,11 +89,11 @@ export async function startTopicServer(
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
     if (url.pathname === '/') {
-      response.writeHead(200, { 'content-type': 'text/html' }).end(page.html)
+      response.writeHead(200, { 'content-type': 'text/html' }).end(html)
       return
     }
     if (url.pathname === '/page.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript' }).end(page.script)
+      response.writeHead(200, { 'content-type': 'text/javascript' }).end(script)
       return
     }
     if (url.pathname === '/report' && request.method === 'POST') {

@@ -1,3 +1,8 @@
+// Why the e2e tests have a server of their own (test/browser/topicServer.ts): this one scripts each answer to
+// one client over a fixed list of events, down to the byte, for the Node tests of failures; that one
+// publishes live on topics to many browser tabs and serves their page. They share `defaultFrame` and nothing
+// else, so they stay two.
+
 /**
  * A small real `node:http` event-stream server for tests, on 127.0.0.1 with a random port.
  *
