@@ -1,6 +1,7 @@
-import { createDecoder, PendingDecode } from './decode'
-import { EventStreamError, reasonOf } from './errors'
-import { createPushIterator, type IteratorSink } from './iterator'
+import { createDecoder } from './decode'
+import type { EventStreamError } from './errors'
+import { EventFanout, handlerError, LOW_WATER } from './fanout'
+import { createPushIterator } from './iterator'
 import { sameState } from './state'
 import type {
   AnyStreamEvent,
@@ -8,36 +9,21 @@ import type {
   EventMap,
   EventStream,
   EventStreamOptions,
-  StreamEvent,
   StreamState,
 } from './types'
 
-type Handler = (data: unknown, event: StreamEvent) => void
-
-/**
- * Events buffered for a `for await` loop before the connection stops reading (when nothing but loops
- * listen): then TCP flow control slows the server down, and memory stays bounded. Reading goes on
- * when the loop is down to `LOW_WATER`.
- */
-const HIGH_WATER = 1024
-const LOW_WATER = 256
-
 /**
  * The typed face of a connection: decodes its raw events with this consumer's decoders and fans them out
- * to handlers and iterators. `release` runs once when this consumer closes (it closes or unshares the
- * connection).
+ * to handlers and iterators (`fanout.ts`), and keeps this consumer's view of the state. `release` runs
+ * once when this consumer closes (it closes or unshares the connection).
  */
 export function createStreamOver<E extends EventMap>(
   connection: Connection,
   options: Pick<EventStreamOptions<E>, 'decode' | 'signal'>,
   release: () => void,
 ): EventStream<E> {
-  const decode = createDecoder(options.decode)
-  const handlers = new Map<string, Set<Handler>>()
-  const anyHandlers = new Set<(event: AnyStreamEvent<E>) => void>()
   const errorHandlers = new Set<(error: EventStreamError) => void>()
   const stateListeners = new Set<() => void>()
-  const sinks = new Set<IteratorSink<AnyStreamEvent<E>>>()
   let closed = false
   /** The fatal error that closed the connection, for loops started after it. */
   let fatal: EventStreamError | undefined
@@ -48,8 +34,32 @@ export function createStreamOver<E extends EventMap>(
   /** The state the state listeners last heard of (reading `state` in a handler must not swallow a change). */
   let notified = state
   let lastStatus = state.status
-  /** The tail of events waiting for async schemas; later events queue behind it to keep order. */
-  let pending: Promise<void> | undefined
+
+  const fanout = new EventFanout<E>(createDecoder(options.decode), {
+    ownError(error) {
+      ownError = error
+      notifyState()
+      reportError(error)
+    },
+    error(error) {
+      ownError = undefined
+      notifyState()
+      reportError(error)
+    },
+    state() {
+      const { status } = connection
+      if (status !== 'closed') fatal = undefined
+      if (status === 'open' && lastStatus !== 'open') ownError = undefined
+      lastStatus = status
+      // Without listeners nobody needs the snapshot now: `state` builds it when read.
+      if (stateListeners.size > 0) notifyState()
+    },
+    closed(error) {
+      fatal = error
+      endLoops(error)
+    },
+  })
+  const { handlers, anyHandlers, sinks } = fanout
 
   function currentState(): StreamState {
     const base = connection.state
@@ -74,13 +84,6 @@ export function createStreamOver<E extends EventMap>(
     }
   }
 
-  /** Records a recoverable error of this consumer (decode, handler) and reports it. */
-  function reportOwnError(error: EventStreamError): void {
-    ownError = error
-    notifyState()
-    reportError(error)
-  }
-
   function reportError(error: EventStreamError): void {
     for (const handler of errorHandlers) {
       try {
@@ -91,93 +94,18 @@ export function createStreamOver<E extends EventMap>(
     }
   }
 
-  function deliver(type: string, raw: string, id: string, data: unknown): void {
-    if (closed) return
-    const event = { type, data, raw, id } as AnyStreamEvent<E>
-    const typed = handlers.get(type)
-    if (typed) for (const handler of typed) call(handler, data, event)
-    for (const handler of anyHandlers) call(handler as Handler, event, event)
-    for (const sink of sinks) sink.push(event)
+  function endLoops(error?: EventStreamError): void {
+    for (const sink of sinks) sink.end(error)
+    sinks.clear()
   }
 
-  /** Runs one handler; a throw is reported (as a `handler` error) and the other handlers still run. */
-  function call(handler: Handler, value: unknown, event: StreamEvent): void {
-    try {
-      handler(value, event)
-    } catch (cause) {
-      reportOwnError(handlerError(cause, event))
-    }
-  }
-
-  function decodeFailed(error: unknown): void {
-    if (!closed) reportOwnError(error as EventStreamError)
-  }
-
-  function receive(type: string, raw: string, id: string): void {
-    if (!handlers.has(type) && anyHandlers.size === 0 && sinks.size === 0) return
-    if (pending) {
-      enqueue(pending.then(() => decodeAndDeliver(type, raw, id)))
-      return
-    }
-    decodeAndDeliver(type, raw, id)
-  }
-
-  function decodeAndDeliver(type: string, raw: string, id: string): void | Promise<void> {
-    let data: unknown
-    try {
-      data = decode(type, raw)
-    } catch (error) {
-      decodeFailed(error)
-      return
-    }
-    if (data instanceof PendingDecode) {
-      const settled = data.promise.then((value) => deliver(type, raw, id, value), decodeFailed)
-      if (!pending) enqueue(settled)
-      return settled
-    }
-    deliver(type, raw, id, data)
-  }
-
-  function enqueue(step: Promise<void>): void {
-    pending = step
-    step.then(() => {
-      if (pending === step) pending = undefined
-    })
-  }
-
-  const detach = connection.attach({
-    event: receive,
-    error(error) {
-      ownError = undefined
-      notifyState()
-      reportError(error)
-    },
-    state() {
-      const { status } = connection
-      if (status !== 'closed') fatal = undefined
-      if (status === 'open' && lastStatus !== 'open') ownError = undefined
-      lastStatus = status
-      // Without listeners nobody needs the snapshot now: `state` builds it when read (saves one object
-      // per event on streams whose events carry ids).
-      if (stateListeners.size > 0) notifyState()
-    },
-    closed(error) {
-      fatal = error
-      for (const sink of sinks) sink.end(error)
-      sinks.clear()
-    },
-    backedUp() {
-      // Handlers must see every event as it comes: only a stream that feeds nothing but loops may wait.
-      if (handlers.size > 0 || anyHandlers.size > 0) return false
-      for (const sink of sinks) if (sink.buffered >= HIGH_WATER) return true
-      return false
-    },
-  })
+  const detach = connection.attach(fanout)
 
   function close(): void {
     if (closed) return
     const last = currentState()
     closed = true
+    fanout.stopped = true
     options.signal?.removeEventListener('abort', close)
     detach()
     if (last.status === 'closed') state = last
@@ -185,8 +113,7 @@ export function createStreamOver<E extends EventMap>(
       const { retryDelay: _noMoreRetry, ...rest } = last // closed: no attempt is scheduled any more
       state = { ...rest, status: 'closed' }
     }
-    for (const sink of sinks) sink.end()
-    sinks.clear()
+    endLoops()
     release()
     if (state !== notified) emitState()
     // Clear each set too: a handler that closes the stream stops the rest of the same event's handlers.
@@ -203,9 +130,9 @@ export function createStreamOver<E extends EventMap>(
   return {
     on(type, handler) {
       connection.drained?.() // a handler cannot wait: reading goes on if it waited for loops
-      const set = handlers.get(type) ?? new Set<Handler>()
+      const set = handlers.get(type) ?? new Set()
       handlers.set(type, set)
-      const entry = handler as Handler
+      const entry = handler as (data: unknown) => void
       set.add(entry)
       return () => {
         set.delete(entry)
@@ -243,12 +170,4 @@ export function createStreamOver<E extends EventMap>(
       return iterator
     },
   }
-}
-
-function handlerError(cause: unknown, event?: StreamEvent): EventStreamError {
-  const where = event ? `a handler of "${event.type}" events` : 'a state listener'
-  return new EventStreamError('handler', `typed-sse: ${where} threw: ${reasonOf(cause)}`, {
-    cause,
-    ...(event && { event: { type: event.type, raw: event.raw } }),
-  })
 }
