@@ -1,14 +1,12 @@
-// The contenders: each opens `url` with `fetch`, counts the events of one whole stream and resolves with
+// The Node contenders: each opens `url` with `fetch`, counts the events of one whole stream and resolves with
 // that count when the body has ended (each is stopped from reconnecting the way its API allows).
+// The peers are bench/package.json's pins, resolved from bench/node_modules (`npm run bench` installs them);
+// each is imported when its contender first runs, so that a peer that cannot load on one Node fails alone.
 
-import { fetchEventSource } from '@microsoft/fetch-event-source'
-import { EventSource } from 'eventsource'
-import { createEventSource } from 'eventsource-client'
-import { createParser } from 'eventsource-parser'
-import { EventSourceParserStream } from 'eventsource-parser/stream'
+import { peerVersion } from './peers.mjs'
 
 // typed-sse from dist/ (TYPED_SSE_DIST=/path/to/index.js measures another build, for A/B comparisons).
-const { createEventStream } = await import(process.env.TYPED_SSE_DIST ?? '../dist/index.js')
+const typedSseModule = () => import(process.env.TYPED_SSE_DIST ?? '../dist/index.js')
 
 /**
  * An in-memory `fetch` whose body streams `chunks` as fast as they are read: each pull tops the queue up
@@ -30,7 +28,22 @@ export function memoryFetch(chunks) {
   }
 }
 
-function typedSse(decode) {
+/** A per-event handler: counts, or counts and runs `JSON.parse` on the data (the peers' `json` variants). */
+const counter = (json) => {
+  const counted = { count: 0 }
+  counted.handle = json
+    ? (data) => {
+        JSON.parse(data)
+        counted.count++
+      }
+    : () => {
+        counted.count++
+      }
+  return counted
+}
+
+async function typedSse(decode) {
+  const { createEventStream } = await typedSseModule()
   return ({ url, fetch, types }) =>
     new Promise((resolve, reject) => {
       let count = 0
@@ -44,121 +57,245 @@ function typedSse(decode) {
     })
 }
 
-/** `createParser` fed from `body.pipeThrough(new TextDecoderStream())`: the baseline of the ratios. */
-async function eventsourceParser({ url, fetch }) {
-  let count = 0
-  const parser = createParser({ onEvent: () => count++ })
-  const response = await fetch(url, { headers: { accept: 'text/event-stream' } })
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    parser.feed(value)
+/** typed-sse's `for await`: with `retry: false` the loop ends when the body has ended. */
+async function typedSseForAwait() {
+  const { createEventStream } = await typedSseModule()
+  return async ({ url, fetch }) => {
+    let count = 0
+    for await (const _event of createEventStream(url, { fetch, decode: 'text', retry: false })) count++
+    return count
   }
-  return count
+}
+
+/** `createParser` fed from `body.pipeThrough(new TextDecoderStream())`. */
+async function eventsourceParser(json) {
+  const { createParser } = await import('eventsource-parser')
+  return async ({ url, fetch }) => {
+    const counted = counter(json)
+    const parser = createParser({ onEvent: (event) => counted.handle(event.data) })
+    const response = await fetch(url, { headers: { accept: 'text/event-stream' } })
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      parser.feed(value)
+    }
+    return counted.count
+  }
 }
 
 /** `TextDecoderStream` + `EventSourceParserStream`: the package's own streams API. */
-async function eventsourceParserStream({ url, fetch }) {
-  let count = 0
-  const response = await fetch(url, { headers: { accept: 'text/event-stream' } })
-  const reader = response.body
-    .pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream())
-    .getReader()
-  for (;;) {
-    const { done } = await reader.read()
-    if (done) break
-    count++
+async function eventsourceParserStream() {
+  const { EventSourceParserStream } = await import('eventsource-parser/stream')
+  return async ({ url, fetch }) => {
+    let count = 0
+    const response = await fetch(url, { headers: { accept: 'text/event-stream' } })
+    const reader = response.body
+      .pipeThrough(new TextDecoderStream())
+      .pipeThrough(new EventSourceParserStream())
+      .getReader()
+    for (;;) {
+      const { done } = await reader.read()
+      if (done) break
+      count++
+    }
+    return count
   }
-  return count
 }
 
 /** The `eventsource` package (EventSource polyfill) with its `fetch` option. */
-function eventsource({ url, fetch, types }) {
-  return new Promise((resolve) => {
-    let count = 0
-    const source = new EventSource(url, { fetch })
-    const listener = () => count++
-    for (const type of types) source.addEventListener(type, listener)
-    // At the end of the body it fires `error` and schedules a reconnect: stop there.
-    source.addEventListener('error', () => {
-      source.close()
-      resolve(count)
+async function eventsource(json) {
+  const { EventSource } = await import('eventsource')
+  return ({ url, fetch, types }) =>
+    new Promise((resolve) => {
+      const counted = counter(json)
+      const source = new EventSource(url, { fetch })
+      const listener = (event) => counted.handle(event.data)
+      for (const type of types) source.addEventListener(type, listener)
+      // At the end of the body it fires `error` and schedules a reconnect: stop there.
+      source.addEventListener('error', () => {
+        source.close()
+        resolve(counted.count)
+      })
     })
-  })
 }
 
 /** `@microsoft/fetch-event-source`: it reaches for `window` and `document`, so Node needs two shims. */
-async function microsoftFetchEventSource({ url, fetch }) {
-  globalThis.window ??= globalThis
-  globalThis.document ??= { hidden: false, addEventListener() {}, removeEventListener() {} }
-  let count = 0
-  await fetchEventSource(url, {
-    fetch,
-    openWhenHidden: true,
-    onmessage: () => count++,
-    onerror: (error) => {
-      throw error // no retry
-    },
-  })
-  return count
+async function microsoftFetchEventSource(json) {
+  const { fetchEventSource } = await import('@microsoft/fetch-event-source')
+  return async ({ url, fetch }) => {
+    globalThis.window ??= globalThis
+    globalThis.document ??= { hidden: false, addEventListener() {}, removeEventListener() {} }
+    const counted = counter(json)
+    await fetchEventSource(url, {
+      fetch,
+      openWhenHidden: true,
+      onmessage: (event) => counted.handle(event.data),
+      onerror: (error) => {
+        throw error // no retry
+      },
+    })
+    return counted.count
+  }
 }
 
-/** `eventsource-client`: stop at the first disconnect (the end of the body). */
-function eventsourceClient({ url, fetch }) {
-  return new Promise((resolve) => {
+/** `eventsource-client` with `onMessage`: stop at the first disconnect (the end of the body). */
+async function eventsourceClient(json) {
+  const { createEventSource } = await import('eventsource-client')
+  return ({ url, fetch }) =>
+    new Promise((resolve) => {
+      const counted = counter(json)
+      const client = createEventSource({
+        url,
+        fetch,
+        onMessage: (event) => counted.handle(event.data),
+        onDisconnect: () => {
+          client.close()
+          resolve(counted.count)
+        },
+      })
+    })
+}
+
+/**
+ * `eventsource-client`'s own `for await`, closed at the first disconnect as a user would (or it reconnects
+ * after 2 s and the loop never ends). `close()` drops the events still waiting in its iterator's queue, so
+ * the loop sees fewer than the stream sent: the count is reported as `delivered`, not checked.
+ */
+async function eventsourceClientForAwait() {
+  const { createEventSource } = await import('eventsource-client')
+  return async ({ url, fetch, onDelivered }) => {
     let count = 0
     const client = createEventSource({
       url,
       fetch,
-      onMessage: () => count++,
       onDisconnect: () => {
+        onDelivered?.(count) // final: after close() the loop takes no more
         client.close()
-        resolve(count)
       },
     })
-  })
+    for await (const _event of client) count++
+    return count
+  }
 }
 
 /** The floor: read, decode with one `TextDecoder`, count blank lines (the corpora use LF only). */
-async function floor({ url, fetch }) {
-  const response = await fetch(url, { headers: { accept: 'text/event-stream' } })
-  const reader = response.body.getReader()
-  const decoder = new TextDecoder()
-  let count = 0
-  let endedWithLF = false
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    const text = decoder.decode(value, { stream: true })
-    if (text.length === 0) continue
-    if (endedWithLF && text.charCodeAt(0) === 10) count++
-    let index = text.indexOf('\n\n')
-    while (index !== -1) {
-      count++
-      index = text.indexOf('\n\n', index + 2)
+async function floor() {
+  return async ({ url, fetch }) => {
+    const response = await fetch(url, { headers: { accept: 'text/event-stream' } })
+    const reader = response.body.getReader()
+    const decoder = new TextDecoder()
+    let count = 0
+    let endedWithLF = false
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      const text = decoder.decode(value, { stream: true })
+      if (text.length === 0) continue
+      if (endedWithLF && text.charCodeAt(0) === 10) count++
+      let index = text.indexOf('\n\n')
+      while (index !== -1) {
+        count++
+        index = text.indexOf('\n\n', index + 2)
+      }
+      endedWithLF = text.charCodeAt(text.length - 1) === 10
     }
-    endedWithLF = text.charCodeAt(text.length - 1) === 10
+    return count
   }
-  return count
 }
 
-/** Table order. `baseline` is the denominator of the ratios. */
+const parser = `eventsource-parser ${peerVersion('eventsource-parser')}`
+const client = `eventsource-client ${peerVersion('eventsource-client')}`
+const clientParser = `its eventsource-parser ${peerVersion('eventsource-parser', 'eventsource-client')}`
+const polyfill = `eventsource ${peerVersion('eventsource')}`
+const microsoft = `@microsoft/fetch-event-source ${peerVersion('@microsoft/fetch-event-source')}`
+const JSON_PARSE = ', handler calls JSON.parse'
+
+/**
+ * Table order. `kind`: `ours`; `callbacks` (a peer's handler API: the best of these is the denominator of
+ * the ratios); `json` (the same peer, its handler calls `JSON.parse(data)`); `other` (a peer's streams or
+ * iterator API); `floor`. `packages`: the peers it loads (their `engines` decide "n/a" on an older Node).
+ * `lossy`: the count it delivers is recorded, not checked. `warmUps`, `maxRuns`: fewer runs than the others;
+ * `timeLimit`: run.mjs stops the case after that many ms.
+ */
 export const CONTENDERS = {
-  'typed-sse-text': { label: "typed-sse (decode 'text')", run: typedSse('text') },
-  'typed-sse-json': { label: "typed-sse (decode 'json', parses every event)", run: typedSse('json') },
+  'typed-sse-text': { label: "typed-sse (on, decode 'text')", kind: 'ours', load: () => typedSse('text') },
+  'typed-sse-json': {
+    label: "typed-sse (on, decode 'json': JSON.parse per event)",
+    kind: 'ours',
+    load: () => typedSse('json'),
+  },
+  'typed-sse-for-await': {
+    label: "typed-sse (for await, decode 'text')",
+    kind: 'ours',
+    load: typedSseForAwait,
+  },
   'eventsource-parser': {
-    label: 'eventsource-parser 3.1.1 (createParser + TextDecoderStream)',
-    run: eventsourceParser,
-    baseline: true,
+    label: `${parser} (createParser + TextDecoderStream)`,
+    kind: 'callbacks',
+    packages: ['eventsource-parser'],
+    load: () => eventsourceParser(false),
+  },
+  'eventsource-client': {
+    label: `${client} (onMessage; ${clientParser})`,
+    kind: 'callbacks',
+    packages: ['eventsource-client'],
+    load: () => eventsourceClient(false),
+  },
+  eventsource: {
+    label: `${polyfill} (fetch option, addEventListener)`,
+    kind: 'callbacks',
+    packages: ['eventsource'],
+    load: () => eventsource(false),
+  },
+  'fetch-event-source': {
+    label: `${microsoft} (onmessage)`,
+    kind: 'callbacks',
+    packages: ['@microsoft/fetch-event-source'],
+    load: () => microsoftFetchEventSource(false),
+  },
+  'eventsource-parser-json': {
+    label: `${parser} (createParser + TextDecoderStream${JSON_PARSE})`,
+    kind: 'json',
+    packages: ['eventsource-parser'],
+    load: () => eventsourceParser(true),
+  },
+  'eventsource-client-json': {
+    label: `${client} (onMessage${JSON_PARSE})`,
+    kind: 'json',
+    packages: ['eventsource-client'],
+    load: () => eventsourceClient(true),
+  },
+  'eventsource-json': {
+    label: `${polyfill} (addEventListener${JSON_PARSE})`,
+    kind: 'json',
+    packages: ['eventsource'],
+    load: () => eventsource(true),
+  },
+  'fetch-event-source-json': {
+    label: `${microsoft} (onmessage${JSON_PARSE})`,
+    kind: 'json',
+    packages: ['@microsoft/fetch-event-source'],
+    load: () => microsoftFetchEventSource(true),
   },
   'eventsource-parser-stream': {
-    label: 'eventsource-parser 3.1.1 (TextDecoderStream + EventSourceParserStream)',
-    run: eventsourceParserStream,
+    label: `${parser} (TextDecoderStream + EventSourceParserStream)`,
+    kind: 'other',
+    packages: ['eventsource-parser'],
+    load: eventsourceParserStream,
   },
-  eventsource: { label: 'eventsource 4.1.1 (fetch option)', run: eventsource },
-  'fetch-event-source': { label: '@microsoft/fetch-event-source 2.0.1', run: microsoftFetchEventSource },
-  'eventsource-client': { label: 'eventsource-client 1.2.0', run: eventsourceClient },
-  floor: { label: 'floor (TextDecoder + count blank lines)', run: floor },
+  'eventsource-client-for-await': {
+    label: `${client} (for await, close() on disconnect)`,
+    kind: 'other',
+    packages: ['eventsource-client'],
+    lossy: true,
+    // Its loop's end empties its queue with one Array#shift() per queued event, quadratic in the events
+    // still queued: up to a minute for the tokens in 64 B chunks. One run per round; run.mjs stops it
+    // after `timeLimit` ms (the count it delivered is reported at the disconnect, before that).
+    warmUps: 0,
+    maxRuns: 1,
+    timeLimit: 10_000,
+    load: eventsourceClientForAwait,
+  },
+  floor: { label: 'floor (TextDecoder + count blank lines)', kind: 'floor', load: floor },
 }

@@ -1,5 +1,10 @@
 // Deterministic SSE corpora for the benchmarks. Each corpus is one Uint8Array plus the facts a run
-// checks against (event count, event types), built in a few hundred milliseconds.
+// checks against (event count, event types), built in a few hundred milliseconds (the large one in about
+// two seconds: run.mjs builds each once into a directory named by TYPED_SSE_BENCH_CORPORA, which the
+// cases and the server then read instead).
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 const encoder = new TextEncoder()
 
@@ -65,12 +70,27 @@ export const CORPUS_LABELS = {
   tokens: '200k tiny LLM-token events',
 }
 
-/** Builds a corpus: `{ name, bytes, events, types }`. */
+/** Builds a corpus: `{ name, bytes, events, types }` (read from TYPED_SSE_BENCH_CORPORA when it is there). */
 export function buildCorpus(name) {
   const build = builders[name]
   if (!build) throw new Error(`unknown corpus ${name}; one of ${CORPORA.join(', ')}`)
+  const dir = process.env.TYPED_SSE_BENCH_CORPORA
+  const file = dir && join(dir, `${name}.json`)
+  if (file && existsSync(file)) {
+    const { events, types } = JSON.parse(readFileSync(file, 'utf8'))
+    return { name, bytes: new Uint8Array(readFileSync(join(dir, `${name}.sse`))), events, types }
+  }
   const { text, events, types } = build()
   return { name, bytes: encoder.encode(text), events, types }
+}
+
+/** Builds every corpus into `dir` for buildCorpus() to read (with TYPED_SSE_BENCH_CORPORA=dir). */
+export function saveCorpora(dir) {
+  for (const name of CORPORA) {
+    const { bytes, events, types } = buildCorpus(name)
+    writeFileSync(join(dir, `${name}.sse`), bytes)
+    writeFileSync(join(dir, `${name}.json`), JSON.stringify({ events, types }))
+  }
 }
 
 /** Cuts `bytes` into views of `size` bytes (the last may be shorter). Multi-byte characters get split. */

@@ -1,5 +1,7 @@
-// Memory: heap before and after many create/close cycles and a soak of millions of events.
-//   node --expose-gc bench/memory.mjs [--cycles 10000] [--soak-events 5000000]
+// Memory: heap before and after many create/close cycles, a soak of millions of events, and the peak heap
+// of a slow `for await` loop over a fast stream (what backpressure keeps small).
+//   node --expose-gc bench/memory.mjs [--cycles 10000] [--soak-events 5000000] [--slow-events 1000000]
+//                                     [--slow-every 1000]
 // Prints progress on stderr and one JSON line on stdout: { scenarios: [{ label, before, after, … }] }.
 
 import { createEventStream, shareEventStream } from '../dist/index.js'
@@ -11,6 +13,8 @@ const option = (name, fallback) => {
   return index === -1 ? fallback : Number(args[index + 1])
 }
 const soakEvents = option('soak-events', 5_000_000)
+const slowEvents = option('slow-events', 1_000_000)
+const slowEvery = option('slow-every', 1000)
 const cycleCount = option('cycles', 10_000)
 const thousands = `${Math.round(cycleCount / 1000)}k`
 const encoder = new TextEncoder()
@@ -129,6 +133,51 @@ async function soak(total) {
   }
 }
 
+/**
+ * A slow `for await` loop: `total` small JSON events from a body that makes them as fast as the client
+ * reads, taken by a loop that waits 1 ms every `every` events. The peak is the largest heap used after a
+ * forced GC, taken every 20,000 events inside the loop (the loop is suspended meanwhile, the body not).
+ */
+async function slowLoop(total, every) {
+  let made = 0
+  const fetch = async () => {
+    const body = new ReadableStream({
+      pull(controller) {
+        if (made >= total) {
+          controller.close()
+          return
+        }
+        let text = ''
+        for (let i = 0; i < 100 && made < total; i++, made++) {
+          text += `id: ${made}\ndata: {"id":${made},"user":"ana","score":${(made * 7919) % 10007}}\n\n`
+        }
+        controller.enqueue(encoder.encode(text))
+      },
+    })
+    return new Response(body, { headers })
+  }
+  const before = await heapUsed()
+  let peak = before
+  let taken = 0
+  const start = performance.now()
+  for await (const _event of createEventStream('http://bench.invalid/slow', { fetch, retry: false })) {
+    taken++
+    if (taken % every === 0) await new Promise((resolve) => setTimeout(resolve, 1))
+    if (taken % 20_000 === 0) peak = Math.max(peak, await heapUsed())
+  }
+  const seconds = (performance.now() - start) / 1000
+  if (taken !== total) throw new Error(`slow loop: took ${taken} events, expected ${total}`)
+  console.error(`slow for await: ${taken} events in ${seconds.toFixed(1)} s, peak heap ${peak}`)
+  return {
+    label: `slow for await: ${(total / 1e6).toFixed(1)} M events, the loop waits 1 ms every ${every.toLocaleString('en-US')} (decode 'json')`,
+    count: taken,
+    before,
+    after: await heapUsed(),
+    peak,
+    seconds: Math.round(seconds * 10) / 10,
+  }
+}
+
 const scenarios = []
 scenarios.push(
   await cycles(`${thousands} createEventStream → first event → close()`, cycleCount, () =>
@@ -142,4 +191,5 @@ scenarios.push(
   ),
 )
 scenarios.push(await soak(soakEvents))
+scenarios.push(await slowLoop(slowEvents, slowEvery))
 process.stdout.write(`${JSON.stringify({ scenarios })}\n`)
