@@ -17,7 +17,7 @@ export type Decoder = (type: string, raw: string) => unknown
 /** Builds the decoder for a `decode` option once, so that decoding an event is one call. */
 export function createDecoder<E extends EventMap>(option: DecodeOption<E> | undefined = 'json'): Decoder {
   if (option === 'json') return parseJson
-  if (option === 'text') return (_type, raw) => raw
+  if (option === 'text') return keepText
   if (typeof option === 'function') return (type, raw) => callDecoder(type, raw, () => option(raw, type))
   if (typeof option !== 'object' || option === null) {
     invalidOption('decode', "'json', 'text', a function or a map of event type → decoder", option)
@@ -37,6 +37,9 @@ export function createDecoder<E extends EventMap>(option: DecodeOption<E> | unde
     return decoder ? decoder(type, raw) : raw
   }
 }
+
+/** `decode: 'text'`. (Module functions, not a closure per stream: one call target for every stream.) */
+const keepText: Decoder = (_type, raw) => raw
 
 function parseJson(type: string, raw: string): unknown {
   try {
