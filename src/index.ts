@@ -3,6 +3,18 @@
 
 export { createEventStream } from './core/createEventStream'
 export { EventStreamError, type EventStreamErrorCode, isEventStreamError } from './core/errors'
+export type {
+  ConnectionOptions,
+  DecodeMap,
+  DecodeOption,
+  EventDecoder,
+  EventStreamOptions,
+  HeadersOption,
+  RetryOptions,
+  ShareRequest,
+  ShareStrategy,
+  StorageLike,
+} from './core/options'
 export { shareEventStream } from './core/share'
 export type { StandardSchemaV1 } from './core/standardSchema'
 export { type EventHandlers, type SubscribeOptions, subscribe } from './core/subscribe'
@@ -10,18 +22,8 @@ export type {
   AnyStreamEvent,
   Connection,
   ConnectionListener,
-  ConnectionOptions,
-  DecodeMap,
-  DecodeOption,
-  EventDecoder,
   EventMap,
   EventStream,
-  EventStreamOptions,
-  HeadersOption,
-  RetryOptions,
-  ShareRequest,
-  ShareStrategy,
-  StorageLike,
   StreamEvent,
   StreamState,
   StreamStatus,

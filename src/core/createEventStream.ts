@@ -1,5 +1,6 @@
+import type { EventStreamOptions } from './options'
 import { openEventStream } from './share'
-import type { EventMap, EventStream, EventStreamOptions } from './types'
+import type { EventMap, EventStream } from './types'
 
 /**
  * Opens a typed event stream on its own connection. It reconnects with exponential backoff and full

@@ -1,7 +1,8 @@
 import { invalidOption } from './assert'
 import { EventStreamError } from './errors'
+import type { DecodeOption } from './options'
 import { isStandardSchema, type StandardSchemaV1 } from './standardSchema'
-import type { DecodeOption, EventMap } from './types'
+import type { EventMap } from './types'
 
 /** The result of an async Standard Schema: the event waits for it, and later events wait behind it. */
 export class PendingDecode {

@@ -1,10 +1,10 @@
 import { invalidOption } from './assert'
 import { EventStreamError, reasonOf } from './errors'
 import { hash } from './hash'
+import type { ConnectionOptions, StorageLike } from './options'
 import { onPageHide } from './pageEvents'
 import { sharingKey } from './sharingKey'
 import { after, type Cancel } from './timers'
-import type { ConnectionOptions, StorageLike } from './types'
 
 /** The least time between two writes of the stored ID: at most 2 writes per second, at any event rate. */
 const WRITE_INTERVAL = 500

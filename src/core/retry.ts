@@ -1,6 +1,6 @@
 import { assertNumber, invalidOption } from './assert'
 import type { EventStreamError } from './errors'
-import type { RetryOptions } from './types'
+import type { RetryOptions } from './options'
 
 /** A validated retry policy with every default filled in. */
 export type RetryPolicy = Required<Omit<RetryOptions, 'shouldRetry'>> & Pick<RetryOptions, 'shouldRetry'>

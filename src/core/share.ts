@@ -1,14 +1,8 @@
 import { createConnection } from './connection'
+import type { ConnectionOptions, EventStreamOptions, ShareStrategy } from './options'
 import { identity, sharingKey } from './sharingKey'
 import { createStreamOver } from './stream'
-import type {
-  Connection,
-  ConnectionOptions,
-  EventMap,
-  EventStream,
-  EventStreamOptions,
-  ShareStrategy,
-} from './types'
+import type { Connection, EventMap, EventStream } from './types'
 import { resolveUrl } from './url'
 
 interface SharedConnection {

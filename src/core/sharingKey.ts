@@ -1,4 +1,4 @@
-import type { ConnectionOptions } from './types'
+import type { ConnectionOptions } from './options'
 import { resolveUrl } from './url'
 
 /** What stands for a value compared by identity (a function, a stream body, FormData) in a key. */

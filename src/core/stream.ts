@@ -2,15 +2,9 @@ import { createDecoder } from './decode'
 import type { EventStreamError } from './errors'
 import { EventFanout, handlerError, LOW_WATER } from './fanout'
 import { createPushIterator } from './iterator'
+import type { EventStreamOptions } from './options'
 import { sameState } from './state'
-import type {
-  AnyStreamEvent,
-  Connection,
-  EventMap,
-  EventStream,
-  EventStreamOptions,
-  StreamState,
-} from './types'
+import type { AnyStreamEvent, Connection, EventMap, EventStream, StreamState } from './types'
 
 /**
  * The typed face of a connection: decodes its raw events with this consumer's decoders and fans them out

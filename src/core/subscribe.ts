@@ -1,6 +1,7 @@
 import type { EventStreamError } from './errors'
+import type { EventStreamOptions } from './options'
 import { shareEventStream } from './share'
-import type { EventMap, EventStreamOptions, StreamEvent, StreamState } from './types'
+import type { EventMap, StreamEvent, StreamState } from './types'
 
 /** Handlers of {@link subscribe}, by event name. @public */
 export type EventHandlers<E extends EventMap> = {
