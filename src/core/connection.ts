@@ -1,36 +1,25 @@
 import { assertNumber } from './assert'
+import { type Attempt, type AttemptHost, runAttempt } from './attempt'
 import { createConsumers } from './consumers'
 import type { EventStreamError } from './errors'
 import { createFailures } from './failures'
 import type { ConnectionOptions } from './options'
 import { whenHiddenFor } from './pageEvents'
-import { createParser } from './parse'
-import { readBody } from './readBody'
 import { createRequestBuilder } from './request'
-import { classifyResponse, discard } from './response'
 import { createResumeStore } from './resume'
 import { normalizeRetryOptions, retryDelay, shouldRetry } from './retry'
 import { createStateStore, initialState, type StateFields } from './state'
-import { after, afterDelayOrOnline, type Cancel, watchIdle } from './timers'
+import { after, afterDelayOrOnline, type Cancel } from './timers'
 import type { Connection } from './types'
 import { resolveUrl } from './url'
 
 /** The default `maxEventSize`: 4 MiB of text. */
 export const DEFAULT_MAX_EVENT_SIZE = 4 * 1024 * 1024
 
-/** One request and the reading of its response. Whatever arrives for an attempt that is no longer active is ignored. */
-interface Attempt {
-  active: boolean
-  controller: AbortController
-  /** What to stop when the attempt ends: its timers and its body reader. */
-  stops: Cancel[]
-}
-
 /**
- * Opens a connection at once; it runs until `close()`. Each attempt goes: build the request (headers,
- * `Last-Event-ID`) → fetch → classify the response (`classifyResponse`: open, done, or failed) → read and
- * parse the body → end, and then the retry policy (`retry.ts`) decides between waiting for the next attempt
- * and closing. No attempt ever rejects: anything thrown in it becomes an `EventStreamError`.
+ * Opens a connection at once; it runs until `close()`. It runs one attempt at a time (`attempt.ts`: request,
+ * response, body), and when one ends the retry policy (`retry.ts`) decides between waiting for the next
+ * attempt and closing. It also pauses while the page is hidden (`pauseWhenHidden`) and keeps the state.
  */
 export function createConnection(url: string | URL, options: ConnectionOptions = {}): Connection {
   const href = resolveUrl(url)
@@ -72,112 +61,39 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
     consumers.error(error)
   }
 
+  const host: AttemptHost = {
+    href,
+    request,
+    failures,
+    // Looked up at every attempt (a test may install its mock later), and never called as a method of `host`.
+    fetch: (input, init) => (options.fetch ?? globalThis.fetch)(input, init),
+    idleTimeout,
+    maxEventSize,
+    consumers,
+    lastEventId: () => fields.lastEventId,
+    setLastEventId(id) {
+      store.setLastEventId(id)
+      resume?.write(id)
+    },
+    opened(attempt) {
+      setState({ status: 'open', error: undefined, retryDelay: undefined })
+      if (attempt.active && policy && fields.attempt !== 0)
+        attempt.stops.push(after(policy.resetAfter, () => setState({ attempt: 0 })))
+    },
+    ended: end,
+    finished: finish,
+    serverRetry(delay) {
+      serverRetry = delay
+    },
+    report,
+    ready: () => (consumers.backedUp() ? new Promise<void>((resolve) => (readOn = resolve)) : undefined),
+    waitingForConsumers: () => readOn !== undefined,
+  }
+
   function startAttempt(): void {
     const attempt: Attempt = { active: true, controller: new AbortController(), stops: [] }
     current = attempt
-    void run(attempt)
-  }
-
-  async function run(attempt: Attempt): Promise<void> {
-    let secrets = request.urlSecrets
-    const fail = (what: string, cause: unknown) => {
-      if (attempt.active) end(attempt, failures.network(what, cause, secrets))
-    }
-    const watchdog =
-      idleTimeout === undefined
-        ? undefined
-        : watchIdle(
-            idleTimeout,
-            () => end(attempt, failures.idle(idleTimeout)),
-            () => readOn !== undefined,
-          )
-    if (watchdog) attempt.stops.push(watchdog.cancel)
-
-    let response: unknown
-    try {
-      const built = await request.build(fields.lastEventId, attempt.controller.signal)
-      if (!attempt.active) return
-      secrets = built.secrets
-      response = await (options.fetch ?? globalThis.fetch)(built.url, built.init)
-    } catch (cause) {
-      fail('request failed', cause)
-      return
-    }
-    if (!attempt.active) {
-      discard(response)
-      return
-    }
-    let body: ReadableStream<Uint8Array | string>
-    try {
-      const outcome = classifyResponse(response, failures.where, href)
-      if (outcome.kind !== 'open') {
-        discard(response)
-        if (outcome.kind === 'done') finish(attempt)
-        else end(attempt, outcome.error, outcome.retryAfter)
-        return
-      }
-      body = outcome.body
-    } catch (cause) {
-      fail('unreadable response', cause) // a response whose getters throw
-      return
-    }
-    setState({ status: 'open', error: undefined, retryDelay: undefined })
-    if (!attempt.active) {
-      discard(response) // a state listener closed or reconnected as the stream opened
-      return
-    }
-    if (policy && fields.attempt !== 0)
-      attempt.stops.push(after(policy.resetAfter, () => setState({ attempt: 0 })))
-    try {
-      await read(attempt, body, watchdog?.touch)
-    } catch (cause) {
-      fail('connection lost', cause)
-      return
-    }
-    if (attempt.active) end(attempt, undefined)
-  }
-
-  /**
-   * Reads and parses `body` until it ends or the attempt does; each attempt has a parser of its own.
-   * A new last event ID is in `state` at once; consumers hear of it once per chunk, not once per event.
-   */
-  function read(
-    attempt: Attempt,
-    body: ReadableStream<Uint8Array | string>,
-    touch?: () => void,
-  ): Promise<void> {
-    let idChanged = false
-    const parser = createParser(
-      {
-        onEvent(type, data, id) {
-          if (attempt.active) consumers.event(type, data, id)
-        },
-        onLastEventId(id) {
-          if (!attempt.active) return
-          store.setLastEventId(id)
-          resume?.write(id)
-          idChanged = true
-        },
-        onRetry(delay) {
-          serverRetry = delay
-        },
-        onTooLarge(type, preview) {
-          if (attempt.active) report(failures.tooLarge(type, preview, maxEventSize))
-        },
-      },
-      { lastEventId: fields.lastEventId, maxEventSize },
-    )
-    return readBody(body, {
-      active: () => attempt.active,
-      onCancel: (cancel) => attempt.stops.push(cancel),
-      onText(text) {
-        touch?.()
-        parser.feed(text)
-        if (idChanged && attempt.active) consumers.state()
-        idChanged = false
-      },
-      ready: () => (consumers.backedUp() ? new Promise<void>((resolve) => (readOn = resolve)) : undefined),
-    })
+    void runAttempt(attempt, host)
   }
 
   /** Lets a read that waits for backed-up consumers go on. */

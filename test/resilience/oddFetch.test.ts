@@ -178,3 +178,16 @@ describe('a whole scenario with unhandled rejections watched', () => {
     expect(unhandled).toEqual([])
   })
 })
+
+describe('how fetch is called', () => {
+  it('calls fetch as a plain function, not as a method of some object (window.fetch throws "Illegal invocation" then)', async () => {
+    const receivers: unknown[] = []
+    const fetch = function (this: unknown) {
+      receivers.push(this)
+      return Promise.resolve(new Response(null, { status: 204 }))
+    } as unknown as typeof globalThis.fetch
+    const stream = track(createEventStream('http://127.0.0.1:9/plain', { fetch }))
+    await until(() => stream.state.status === 'closed')
+    expect(receivers).toEqual([undefined])
+  })
+})
