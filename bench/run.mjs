@@ -3,7 +3,7 @@
 // contender on every corpus, chunk size and the loopback server, each case in its own process: on Node 24
 // (from the `node` package in bench/node_modules, whatever Node runs npm), again on the Node that runs this
 // when it is Node 20, then in Chromium (bench/browser.mjs).
-//   node bench/run.mjs [--rounds 2] [--runs 2] [--only corpus,contender,chunk,runtime,…] [--no-pipeline]
+//   node bench/run.mjs [--rounds 1] [--runs 2] [--only corpus,contender,chunk,runtime,…] [--no-pipeline]
 //                      [--no-http] [--no-node20] [--no-browser] [--no-memory] [--no-write]
 // `--only` narrows each dimension it names: corpora (small, large, tokens), chunk sizes (64, 1024, 16384),
 // contenders (Node's and Chromium's names) and runtimes (node24, node20, chromium); the peers' callback
@@ -37,7 +37,7 @@ const option = (name, fallback) => {
   const index = args.indexOf(`--${name}`)
   return index === -1 ? fallback : args[index + 1]
 }
-const rounds = Number(option('rounds', '2'))
+const rounds = Number(option('rounds', '1'))
 const runs = Number(option('runs', '2'))
 const only = option('only', '').split(',').filter(Boolean)
 const flag = (name) => args.includes(`--${name}`)
@@ -445,6 +445,7 @@ const results = {
   goals: [],
   sizes: null,
   memory: null,
+  seconds: {},
 }
 const browser = runtimeNames.includes('chromium') && !flag('no-browser')
 // Scratch space: the corpora, built once for every case (TYPED_SSE_BENCH_CORPORA), and the Chromium page.
@@ -455,6 +456,7 @@ if (browser) await bundlePage(scratch)
 const { child: server, origin } = await startServer(browser ? scratch : undefined)
 try {
   for (const runtime of runtimes) {
+    const start = Date.now()
     console.error(`[bench] ${runtime.name} (${runtime.version})`)
     for (const corpus of flag('no-pipeline') ? [] : corpora) {
       for (const chunk of chunks) results.rows.push(...(await measureGroup(runtime, corpus, chunk)))
@@ -462,10 +464,13 @@ try {
     for (const corpus of flag('no-http') ? [] : corpora) {
       results.rows.push(...(await measureGroup(runtime, corpus, origin)))
     }
+    results.seconds[runtime.id] = Math.round((Date.now() - start) / 1000)
   }
   if (browser) {
+    const start = Date.now()
     console.error('[bench] Chromium')
     const chromium = await runBrowser(origin)
+    results.seconds.chromium = Math.round((Date.now() - start) / 1000)
     results.machine.runtimes.chromium = `${chromium.version}, ${process.env.CHROME_PATH ?? '/usr/bin/chromium'} headless, Playwright ${playwrightVersion()}`
     results.rows.push(...chromium.rows)
   }
@@ -484,7 +489,7 @@ results.sizes = {
   ...(await measurePeerSizes()),
 }
 if (!flag('no-memory')) results.memory = runMemory()
-results.seconds = Math.round((Date.now() - started) / 1000)
+results.seconds.total = Math.round((Date.now() - started) / 1000)
 
 const markdown = renderMarkdown(results)
 console.log(markdown)
@@ -496,6 +501,17 @@ if (!flag('no-write')) {
 
 function playwrightVersion() {
   return JSON.parse(readFileSync(join(root, 'node_modules/playwright/package.json'), 'utf8')).version
+}
+
+/** "14 min (Node 24 7 min, Node 20 5 min, Chromium 2 min)" */
+function durations({ total, ...parts }) {
+  const minutes = (seconds) => (seconds < 90 ? `${seconds} s` : `${Math.round(seconds / 60)} min`)
+  const each = Object.entries(parts).map(([id, seconds]) => `${RUNTIME_NAMES[id]} ${minutes(seconds)}`)
+  return `${minutes(total)}${each.length > 0 ? ` (${each.join(', ')})` : ''}`
+}
+
+function plural(count, word) {
+  return `${count} ${word}${count === 1 ? '' : 's'}`
 }
 
 function formatRate(events) {
@@ -608,11 +624,11 @@ function renderMarkdown({ machine, rows, goals: goalList, sizes, memory, seconds
   const runtimeIds = ['node24', 'node20', 'chromium'].filter((id) => rows.some((row) => row.runtime === id))
   lines.push('## Benchmarks', '')
   lines.push(
-    `Measured on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB RAM), ${machine.os}, ${machine.platform}, ${machine.date.slice(0, 10)}; \`npm run bench\` took ${Math.round(seconds / 60)} min.`,
+    `Measured on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB RAM), ${machine.os}, ${machine.platform}, ${machine.date.slice(0, 10)}; \`npm run bench\` took ${durations(seconds)}.`,
     `Runtimes: ${Object.entries(machine.runtimes)
       .map(([id, version]) => `${RUNTIME_NAMES[id]} ${version}`)
       .join('; ')}.`,
-    `Median of ${rounds * runs} runs per cell: ${rounds} rounds that interleave the contenders, each case in its own process (Node) or browser context (Chromium) with two warm-up runs and ${runs} timed runs (raw numbers in \`bench/results/latest.json\`).`,
+    `Median of ${plural(rounds * runs, 'run')} per cell: ${plural(rounds, 'round')} (rounds interleave the contenders), each case in its own process (Node) or browser context (Chromium) with two warm-up runs (one when it took 1.5 s) and ${plural(runs, 'timed run')}; eventsource-client's \`for await\` one run per round, no warm-up, stopped after 10 s (raw numbers in \`bench/results/latest.json\`).`,
     "Each cell: events/s · MB/s (10⁶ bytes) · **ratio** to the best of the peers' callback APIs in the same column (the `callbacks` rows: eventsource-parser's createParser, eventsource-client's onMessage, eventsource's addEventListener, fetch-event-source's onmessage; in Chromium also the native EventSource).",
     "Every contender counts each event; typed-sse's `text` decoding hands over the raw string, `json` runs `JSON.parse` on each event, as do the peers' rows whose handler calls JSON.parse.",
     "eventsource-client's `for await` is closed at the first disconnect, as a user stops it (else it reconnects): its `close()` drops the events still queued for the loop, so it delivers fewer than the stream sent; its events/s counts the stream's events (the time until its loop ended).",
