@@ -1,6 +1,6 @@
 import { createDecoder } from './decode'
 import type { EventStreamError } from './errors'
-import { EventFanout, handlerError, LOW_WATER } from './fanout'
+import { createFanout, handlerError, LOW_WATER } from './fanout'
 import { createPushIterator } from './iterator'
 import type { EventStreamOptions } from './options'
 import { sameState } from './state'
@@ -29,7 +29,7 @@ export function createStreamOver<E extends EventMap>(
   let notified = state
   let lastStatus = state.status
 
-  const fanout = new EventFanout<E>(createDecoder(options.decode), {
+  const fanout = createFanout<E>(createDecoder(options.decode), {
     ownError(error) {
       ownError = error
       notifyState()
@@ -99,7 +99,7 @@ export function createStreamOver<E extends EventMap>(
     if (closed) return
     const last = currentState()
     closed = true
-    fanout.stopped = true
+    fanout.stop()
     options.signal?.removeEventListener('abort', close)
     detach()
     if (last.status === 'closed') state = last
