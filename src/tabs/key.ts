@@ -5,24 +5,26 @@ import type { ShareRequest } from '../index'
 /**
  * The key that tabs compare: the page's sharing key (URL, method, credentials, body, static headers) with
  * the explicit key, if any. A headers function, a custom `fetch` or a body other than a string only
- * compare within a page, and two tabs may hold different users' tokens: those need an explicit key.
+ * compare within a page, and two tabs may hold different users' tokens: those need an explicit key (and
+ * then URL, method and credentials).
  */
 export function tabsKey({ key, url, options }: ShareRequest, explicit: string | undefined): string {
   const { headers, fetch, body, method = 'GET', credentials } = options
-  const comparable =
-    typeof headers !== 'function' && !fetch && (body === undefined || typeof body === 'string')
-  if (!comparable && explicit === undefined) {
+  const comparable = typeof headers !== 'function' && !fetch && typeof (body ?? '') === 'string'
+  if (!comparable && !explicit) {
     throw new TypeError(
-      "typed-sse/tabs: a headers function, a custom fetch or a body that is not a string cannot be compared across tabs, which may hold other users' credentials: give an explicit key, e.g. share: tabs.key('user-42')",
+      "typed-sse/tabs: a headers function, custom fetch or non-string body cannot be compared across tabs, which may hold other users' credentials: use share: tabs.key('user-42')",
     )
   }
-  return JSON.stringify(comparable ? [key, explicit] : [url, method.toUpperCase(), credentials, explicit])
+  // 2: the version of the messages (`protocol.ts`; raise it with any change to them), so that the tabs of
+  // two versions of an app (one loaded before a deploy, one after) never share a channel.
+  return JSON.stringify([2, comparable ? key : [url, method.toUpperCase(), credentials], explicit])
 }
 
 /** `typed-sse:` and the SHA-256 of `key` in hex: the name of the key's Web Lock and BroadcastChannel. */
 export async function channelName(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key))
-  let hex = ''
-  for (const byte of new Uint8Array(digest)) hex += byte.toString(16).padStart(2, '0')
-  return `typed-sse:${hex}`
+  let name = 'typed-sse:'
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)))
+  for (const byte of digest) name += (byte | 256).toString(16).slice(1)
+  return name
 }

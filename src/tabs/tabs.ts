@@ -1,3 +1,5 @@
+// The `share` strategy of `typed-sse/tabs`: for each request, the key that tabs compare, and this tab's
+// side of the connection for it (or, where tabs cannot share, a connection of the page).
 import type { ShareStrategy } from '../index'
 import { channelName, tabsKey } from './key'
 import { createTabConnection } from './tabConnection'
@@ -20,28 +22,22 @@ export interface TabsStrategy extends ShareStrategy {
   key(key: string): ShareStrategy
 }
 
-/** Whether this context can take part: a page (no worker) with Web Locks, BroadcastChannel and SHA-256. */
-function canShareTabs(): boolean {
-  return (
-    typeof document === 'object' &&
-    typeof BroadcastChannel === 'function' &&
-    !!globalThis.navigator?.locks &&
-    !!globalThis.crypto?.subtle
-  )
-}
-
 function strategy(explicit?: string): ShareStrategy {
   return {
     connect(request) {
       const key = tabsKey(request, explicit)
-      return canShareTabs()
+      // Tabs share in a page (a document: there `navigator` and `crypto` exist) with Web Locks,
+      // BroadcastChannel and SHA-256 (`crypto.subtle`: secure contexts only).
+      const scope: Partial<typeof globalThis> = globalThis
+      return scope.document && scope.BroadcastChannel && navigator.locks && crypto.subtle
         ? createTabConnection(request, channelName(key))
-        : request.open(request.options.lastEventId ?? '')
+        : request.open('') // where the options say, as a connection of the page
     },
   }
 }
 
-const keyed = new Map<string, ShareStrategy>()
+/** The strategies of `tabs.key()` by key (the same key must give the same strategy). */
+const keyed: Record<string, ShareStrategy> = Object.create(null)
 
 /**
  * Share one connection per key among all tabs of the browser: `share: tabs`. One tab leads (it holds a
@@ -61,14 +57,10 @@ const keyed = new Map<string, ShareStrategy>()
 export const tabs: TabsStrategy = {
   ...strategy(),
   key(key) {
-    if (typeof key !== 'string' || key === '') {
-      throw new TypeError('typed-sse/tabs: tabs.key(key) needs a non-empty string')
+    if (typeof key !== 'string' || !key) {
+      throw new TypeError('typed-sse/tabs: tabs.key() needs a non-empty string')
     }
-    let keyedStrategy = keyed.get(key)
-    if (!keyedStrategy) {
-      keyedStrategy = strategy(key)
-      keyed.set(key, keyedStrategy)
-    }
-    return keyedStrategy
+    keyed[key] ??= strategy(key)
+    return keyed[key]
   },
 }

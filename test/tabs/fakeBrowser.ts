@@ -90,13 +90,20 @@ export function installFakeBrowser(): FakeBrowserLog {
 
 /** A document for the next tabs (`typed-sse/tabs` keeps the one of when a tab opens), with its visibility. */
 export function setDocument(visibilityState: DocumentVisibilityState = 'visible'): FakeDocument {
-  const fake = Object.assign(new EventTarget(), { visibilityState })
+  const fake = new FakeDocument(visibilityState)
   Object.assign(globalThis, { document: fake })
   return fake
 }
 
-export interface FakeDocument extends EventTarget {
-  visibilityState: DocumentVisibilityState
+/** A tab's document: its visibility, and `hidden`, as in a browser. */
+export class FakeDocument extends EventTarget {
+  constructor(public visibilityState: DocumentVisibilityState) {
+    super()
+  }
+
+  get hidden(): boolean {
+    return this.visibilityState === 'hidden'
+  }
 }
 
 /** Shows or hides the tab whose document is `fake`, as the browser does (`visibilitychange`). */

@@ -66,6 +66,29 @@ describe('tab connections', () => {
     expect(server.requests).toHaveLength(1)
   })
 
+  it("has each event's ID as the last event ID while its listeners run, in a follower as in the leader", async () => {
+    const server = createMockStream()
+    const leader = openTab(server)
+    await server.waitForConnection(1)
+    const follower = openTab(server)
+    await until(() => follower.connection.status === 'open')
+    const seen: string[][] = [[], []]
+    for (const [i, tab] of [leader, follower].entries()) {
+      tab.connection.attach({
+        event: (_type, _raw, id) => seen[i]?.push(`${id}:${tab.connection.state.lastEventId}`),
+        error() {},
+        state() {},
+        closed() {},
+      })
+    }
+    server.write('id: 1\ndata: one\n\nid: 2\ndata: two\n\n') // one chunk, two events
+    await until(() => follower.events.length === 2)
+    expect(seen).toEqual([
+      ['1:1', '2:2'],
+      ['1:1', '2:2'],
+    ])
+  })
+
   it('turns errors back into EventStreamErrors with the same code, status and message', async () => {
     const server = createMockStream()
     const leader = openTab(server)
