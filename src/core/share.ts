@@ -1,3 +1,4 @@
+import { assertNumber } from './assert'
 import { createConnection } from './connection'
 import type { ConnectionOptions, EventStreamOptions, ShareStrategy } from './options'
 import { identity, sharingKey } from './sharingKey'
@@ -45,6 +46,8 @@ export function openEventStream<E extends EventMap>(
   if (share !== 'page' && !share?.connect) {
     throw new TypeError("typed-sse: share must be false, 'page' or a strategy (tabs from typed-sse/tabs)")
   }
+  // A strategy's connection is opened without `pauseWhenHidden` (below): check it here, as a connection would.
+  if (options.pauseWhenHidden !== undefined) assertNumber('pauseWhenHidden', options.pauseWhenHidden, 0)
   const pageKey = sharingKey(url, options)
   const key = share === 'page' ? pageKey : pageKey + identity(share)
   let shared = registry.get(key)

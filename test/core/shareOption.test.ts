@@ -145,4 +145,15 @@ describe('the share option', () => {
     expect(() => shareEventStream(URL, { share: refusing })).toThrow('not this one')
     expect(sharedConnectionCount()).toBe(0)
   })
+
+  it('checks pauseWhenHidden with a strategy too, although the connection of a strategy does not get it', () => {
+    const { strategy, requests } = recordingStrategy()
+    for (const pauseWhenHidden of [-1, Number.NaN, '1000']) {
+      expect(() =>
+        createEventStream(URL, { share: strategy, pauseWhenHidden: pauseWhenHidden as never }),
+      ).toThrow(/pauseWhenHidden/)
+    }
+    expect(requests).toHaveLength(0)
+    expect(sharedConnectionCount()).toBe(0)
+  })
 })
