@@ -469,10 +469,16 @@ try {
   if (browser) {
     const start = Date.now()
     console.error('[bench] Chromium')
-    const chromium = await runBrowser(origin)
+    try {
+      const chromium = await runBrowser(origin)
+      results.machine.runtimes.chromium = `${chromium.version}, ${process.env.CHROME_PATH ?? '/usr/bin/chromium'} headless, Playwright ${playwrightVersion()}`
+      results.rows.push(...chromium.rows)
+    } catch (error) {
+      // No Chromium here (or it failed): keep what Node measured.
+      console.error(`[bench] the Chromium section failed, left out: ${error.stack ?? error}`)
+      results.browserError = String(error.message ?? error)
+    }
     results.seconds.chromium = Math.round((Date.now() - start) / 1000)
-    results.machine.runtimes.chromium = `${chromium.version}, ${process.env.CHROME_PATH ?? '/usr/bin/chromium'} headless, Playwright ${playwrightVersion()}`
-    results.rows.push(...chromium.rows)
   }
 } finally {
   server.stdin.end()
@@ -619,7 +625,7 @@ function renderBrowser(rows) {
   return lines
 }
 
-function renderMarkdown({ machine, rows, goals: goalList, sizes, memory, seconds }) {
+function renderMarkdown({ machine, rows, goals: goalList, sizes, memory, seconds, browserError }) {
   const lines = []
   const runtimeIds = ['node24', 'node20', 'chromium'].filter((id) => rows.some((row) => row.runtime === id))
   lines.push('## Benchmarks', '')
@@ -646,6 +652,7 @@ function renderMarkdown({ machine, rows, goals: goalList, sizes, memory, seconds
     lines.push(...renderNode(runtimeId, runtimeRows))
   }
   const browserRows = rows.filter((row) => row.runtime === 'chromium')
+  if (browserError) lines.push('### Chromium', '', `Left out: ${browserError}`, '')
   if (browserRows.length > 0) {
     lines.push(`### Chromium: ${machine.runtimes.chromium}`, '')
     lines.push(
@@ -685,7 +692,7 @@ function renderMarkdown({ machine, rows, goals: goalList, sizes, memory, seconds
   if (memory) {
     const mb = (bytes) => (bytes === undefined ? '–' : `${(bytes / 2 ** 20).toFixed(2)} MiB`)
     lines.push(
-      `### Memory (Node 24: ${machine.runtimes.node24 ?? ''})`,
+      `### Memory: Node 24 ${machine.runtimes.node24 ?? ''}`,
       '',
       '| scenario | heap before | heap after | growth | peak | time |',
       '|---|---|---|---|---|---|',
