@@ -17,15 +17,21 @@ export const LOW_WATER = 256
 export interface StreamHooks {
   /** A recoverable error of this stream's own (decode, handler). */
   ownError(error: EventStreamError): void
+  /** The connection's recoverable error. */
   error(error: EventStreamError): void
+  /** The connection's state changed. */
   state(): void
+  /** The connection closed (with the fatal error, if any). */
   closed(error: EventStreamError | undefined): void
 }
 
 /** The connection listener of one stream, with the stream's handlers and loops. */
 export interface Fanout<E extends EventMap> extends ConnectionListener {
+  /** `on` handlers by event type. */
   readonly handlers: Map<string, Set<Handler>>
+  /** `onAny` handlers. */
   readonly anyHandlers: Set<(event: AnyStreamEvent<E>) => void>
+  /** The `for await` loops. */
   readonly sinks: Set<IteratorSink<AnyStreamEvent<E>>>
   /** The stream closed: nothing is delivered any more. */
   stop(): void
