@@ -8,6 +8,7 @@
 
 import { CONTENDERS, memoryFetch } from './contenders.mjs'
 import { buildCorpus, chunk } from './corpora.mjs'
+import { timeRuns } from './readers.mjs'
 
 const [contenderName, corpusName, transport, runsArg = '5'] = process.argv.slice(2)
 const contender = CONTENDERS[contenderName]
@@ -30,32 +31,17 @@ if (transport.startsWith('http')) {
   fetch = memoryFetch(chunk(corpus.bytes, Number(transport)))
 }
 
-/**
- * Untimed runs first: V8 is still optimising typed-sse's code during the first two. Fewer when they already
- * took `WARM_UP_MS` (the large corpus in 64 B chunks: over a million chunks per run).
- */
-const WARM_UP_MS = 1500
 const { warmUps = 2, maxRuns = runs } = contender
-const times = []
-const delivered = []
-let warmedUp = 0
-for (let i = -warmUps; i < Math.min(runs, maxRuns); i++) {
-  const onDelivered = contender.lossy ? (delivered) => print({ delivered, run: i }) : undefined
-  globalThis.gc?.()
-  const start = performance.now()
-  const events = await run({ url, fetch, types: corpus.types, onDelivered })
-  const elapsed = performance.now() - start
-  if (events !== corpus.events && !contender.lossy) {
-    throw new Error(`${contenderName} counted ${events} events of ${corpusName}, expected ${corpus.events}`)
-  }
-  if (i >= 0) {
-    times.push(elapsed)
-    delivered.push(events)
-  } else {
-    warmedUp += elapsed
-    if (warmedUp >= WARM_UP_MS) i = -1 // the timed runs next
-  }
-}
+const { times, delivered } = await timeRuns({
+  name: `${contenderName} (${corpusName})`,
+  read: run,
+  args: { url, fetch, types: corpus.types },
+  events: corpus.events,
+  warmUps,
+  runs: Math.min(runs, maxRuns),
+  lossy: contender.lossy,
+  onDelivered: (run, delivered) => print({ delivered, run }),
+})
 const result = { times, events: corpus.events, bytes: corpus.bytes.length }
 if (contender.lossy) result.delivered = delivered
 print(result)

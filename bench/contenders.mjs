@@ -4,6 +4,15 @@
 // each is imported when its contender first runs, so that a peer that cannot load on one Node fails alone.
 
 import { peerVersion } from './peers.mjs'
+import {
+  clientLoopReader,
+  clientReader,
+  counter,
+  floor,
+  parserReader,
+  typedSseLoopReader,
+  typedSseReader,
+} from './readers.mjs'
 
 // typed-sse from dist/ (TYPED_SSE_DIST=/path/to/index.js measures another build, for A/B comparisons).
 const typedSseModule = () => import(process.env.TYPED_SSE_DIST ?? '../dist/index.js')
@@ -28,60 +37,19 @@ export function memoryFetch(chunks) {
   }
 }
 
-/** A per-event handler: counts, or counts and runs `JSON.parse` on the data (the peers' `json` variants). */
-const counter = (json) => {
-  const counted = { count: 0 }
-  counted.handle = json
-    ? (data) => {
-        JSON.parse(data)
-        counted.count++
-      }
-    : () => {
-        counted.count++
-      }
-  return counted
-}
-
 async function typedSse(decode) {
   const { createEventStream } = await typedSseModule()
-  return ({ url, fetch, types }) =>
-    new Promise((resolve, reject) => {
-      let count = 0
-      const stream = createEventStream(url, { fetch, decode, retry: false })
-      for (const type of types) stream.on(type, () => count++)
-      stream.onError((error) => reject(error))
-      stream.subscribeState(() => {
-        const { status, error } = stream.state
-        if (status === 'closed') error ? reject(error) : resolve(count)
-      })
-    })
+  return typedSseReader(createEventStream, decode)
 }
 
-/** typed-sse's `for await`: with `retry: false` the loop ends when the body has ended. */
 async function typedSseForAwait() {
   const { createEventStream } = await typedSseModule()
-  return async ({ url, fetch }) => {
-    let count = 0
-    for await (const _event of createEventStream(url, { fetch, decode: 'text', retry: false })) count++
-    return count
-  }
+  return typedSseLoopReader(createEventStream)
 }
 
-/** `createParser` fed from `body.pipeThrough(new TextDecoderStream())`. */
 async function eventsourceParser(json) {
   const { createParser } = await import('eventsource-parser')
-  return async ({ url, fetch }) => {
-    const counted = counter(json)
-    const parser = createParser({ onEvent: (event) => counted.handle(event.data) })
-    const response = await fetch(url, { headers: { accept: 'text/event-stream' } })
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      parser.feed(value)
-    }
-    return counted.count
-  }
+  return parserReader(createParser, json)
 }
 
 /** `TextDecoderStream` + `EventSourceParserStream`: the package's own streams API. */
@@ -139,69 +107,14 @@ async function microsoftFetchEventSource(json) {
   }
 }
 
-/** `eventsource-client` with `onMessage`: stop at the first disconnect (the end of the body). */
 async function eventsourceClient(json) {
   const { createEventSource } = await import('eventsource-client')
-  return ({ url, fetch }) =>
-    new Promise((resolve) => {
-      const counted = counter(json)
-      const client = createEventSource({
-        url,
-        fetch,
-        onMessage: (event) => counted.handle(event.data),
-        onDisconnect: () => {
-          client.close()
-          resolve(counted.count)
-        },
-      })
-    })
+  return clientReader(createEventSource, json)
 }
 
-/**
- * `eventsource-client`'s own `for await`, closed at the first disconnect as a user would (or it reconnects
- * after 2 s and the loop never ends). `close()` drops the events still waiting in its iterator's queue, so
- * the loop sees fewer than the stream sent: the count is reported as `delivered`, not checked.
- */
 async function eventsourceClientForAwait() {
   const { createEventSource } = await import('eventsource-client')
-  return async ({ url, fetch, onDelivered }) => {
-    let count = 0
-    const client = createEventSource({
-      url,
-      fetch,
-      onDisconnect: () => {
-        onDelivered?.(count) // final: after close() the loop takes no more
-        client.close()
-      },
-    })
-    for await (const _event of client) count++
-    return count
-  }
-}
-
-/** The floor: read, decode with one `TextDecoder`, count blank lines (the corpora use LF only). */
-async function floor() {
-  return async ({ url, fetch }) => {
-    const response = await fetch(url, { headers: { accept: 'text/event-stream' } })
-    const reader = response.body.getReader()
-    const decoder = new TextDecoder()
-    let count = 0
-    let endedWithLF = false
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      const text = decoder.decode(value, { stream: true })
-      if (text.length === 0) continue
-      if (endedWithLF && text.charCodeAt(0) === 10) count++
-      let index = text.indexOf('\n\n')
-      while (index !== -1) {
-        count++
-        index = text.indexOf('\n\n', index + 2)
-      }
-      endedWithLF = text.charCodeAt(text.length - 1) === 10
-    }
-    return count
-  }
+  return clientLoopReader(createEventSource)
 }
 
 const parser = `eventsource-parser ${peerVersion('eventsource-parser')}`
@@ -297,5 +210,5 @@ export const CONTENDERS = {
     timeLimit: 10_000,
     load: eventsourceClientForAwait,
   },
-  floor: { label: 'floor (TextDecoder + count blank lines)', kind: 'floor', load: floor },
+  floor: { label: 'floor (TextDecoder + count blank lines)', kind: 'floor', load: async () => floor },
 }
