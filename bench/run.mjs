@@ -27,7 +27,6 @@ import {
 import { cpus, release, tmpdir, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 
 const bench = dirname(fileURLToPath(import.meta.url))
 const root = join(bench, '..')
@@ -48,7 +47,7 @@ const { CONTENDERS } = await import('./contenders.mjs')
 const { BROWSER_CONTENDERS, NATIVE_FRACTION, bundlePage, measureBrowser } = await import('./browser.mjs')
 const { CORPORA, CORPUS_LABELS, saveCorpora } = await import('./corpora.mjs')
 const { peerNeedsNode, peerVersion, satisfies } = await import('./peers.mjs')
-const { measureOurs, BUDGETS } = await import('../scripts/size.mjs')
+const { measureOurs, measurePeers, BUDGETS } = await import('../scripts/size.mjs')
 
 const CHUNKS = [64, 1024, 16 * 1024]
 const GOALS = {
@@ -381,39 +380,15 @@ function runMemory() {
   return JSON.parse(output.trim().split('\n').pop())
 }
 
-/** The peers' sizes, bundled from bench/node_modules the way scripts/size.mjs bundles typed-sse. */
+/** The peers' sizes, bundled from bench/node_modules the way scripts/size.mjs bundles typed-sse, labelled with their versions. */
 async function measurePeerSizes() {
-  const { build } = await import('esbuild')
-  const peers = {
-    [`eventsource-parser ${peerVersion('eventsource-parser')}`]: `export * from 'eventsource-parser'`,
-    [`eventsource-parser ${peerVersion('eventsource-parser')} + /stream`]: `export * from 'eventsource-parser'; export * from 'eventsource-parser/stream'`,
-    [`eventsource ${peerVersion('eventsource')}`]: `export * from 'eventsource'`,
-    [`@microsoft/fetch-event-source ${peerVersion('@microsoft/fetch-event-source')}`]: `export * from '@microsoft/fetch-event-source'`,
-    [`eventsource-client ${peerVersion('eventsource-client')}`]: `export * from 'eventsource-client'`,
-  }
-  const sizes = {}
-  for (const [name, contents] of Object.entries(peers)) {
-    const result = await build({
-      stdin: { contents, resolveDir: bench, sourcefile: 'entry.mjs', loader: 'js' },
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent',
-      legalComments: 'none',
-    })
-    const code = result.outputFiles[0].contents
-    const brotli = brotliCompressSync(code, {
-      params: {
-        [constants.BROTLI_PARAM_QUALITY]: 11,
-        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-      },
-    }).length
-    sizes[name] = { min: code.length, gzip: gzipSync(code, { level: 9 }).length, brotli }
-  }
-  return sizes
+  const sizes = await measurePeers(bench)
+  return Object.fromEntries(
+    Object.entries(sizes).map(([entry, size]) => {
+      const [name, ...rest] = entry.split(' ') // 'eventsource-parser + /stream'
+      return [[`${name} ${peerVersion(name)}`, ...rest].join(' '), size]
+    }),
+  )
 }
 
 function machine(runtimes) {

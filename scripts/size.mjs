@@ -31,12 +31,12 @@ export const BUDGETS = {
 }
 
 /**
- * Bundles `contents` (ESM source resolved from the package root) for the browser, minified, and returns
- * its sizes: `{ min, gzip, brotli }` in bytes, and the code.
+ * Bundles `contents` (ESM source whose imports resolve from `resolveDir`, the package root by default) for
+ * the browser, minified, and returns its sizes: `{ min, gzip, brotli }` in bytes, and the code.
  */
-export async function measure(contents, { external = [] } = {}) {
+export async function measure(contents, { external = [], resolveDir = root } = {}) {
   const result = await build({
-    stdin: { contents, resolveDir: root, sourcefile: 'entry.mjs', loader: 'js' },
+    stdin: { contents, resolveDir, sourcefile: 'entry.mjs', loader: 'js' },
     bundle: true,
     minify: true,
     format: 'esm',
@@ -78,8 +78,11 @@ export async function measureOurs() {
   return { core, react, tabs, errorsOnly }
 }
 
-/** Measures what users would pick instead, the same way (everything each entry exports). */
-export async function measurePeers() {
+/**
+ * Measures what users would pick instead, the same way (everything each entry exports), as installed in
+ * `resolveDir`'s node_modules. Keys: the package, and `+ /stream` for eventsource-parser with its streams.
+ */
+export async function measurePeers(resolveDir) {
   const peers = {
     'eventsource-parser': `export * from 'eventsource-parser'`,
     'eventsource-parser + /stream': `export * from 'eventsource-parser'; export * from 'eventsource-parser/stream'`,
@@ -89,7 +92,7 @@ export async function measurePeers() {
   }
   const sizes = {}
   for (const [name, contents] of Object.entries(peers)) {
-    const { min, gzip, brotli } = await measure(contents)
+    const { min, gzip, brotli } = await measure(contents, { resolveDir })
     sizes[name] = { min, gzip, brotli }
   }
   return sizes
