@@ -211,17 +211,16 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
     if (!value.includes('\0')) idBuffer = value
   }
 
-  /** A blank line: dispatches the event read so far, if it has data. */
+  /**
+   * A blank line: dispatches the event read so far, if it has data. (A too-large event has none: its data
+   * was dropped, and it was reported, when it tripped.)
+   */
   function dispatch(): void {
-    if (tooLarge) {
-      tooLarge = false // reported when it tripped
-      dispatchData(undefined)
-    } else if (hasData) {
-      const eventData = data
-      data = ''
-      hasData = false
-      dispatchData(eventData)
-    } else dispatchData(undefined)
+    const eventData = hasData ? data : undefined
+    data = ''
+    hasData = false
+    tooLarge = false
+    dispatchData(eventData)
   }
 
   /** Ends the event being read: updates the last event ID and emits `eventData` (`undefined`: no event). */
