@@ -50,7 +50,12 @@ export function createFanout<E extends EventMap>(decode: Decoder, hooks: StreamH
   /** The tail of events waiting for async schemas; later events queue behind it to keep order. */
   let pending: Promise<void> | undefined
 
-  function decodeAndDeliver(type: string, raw: string, id: string): void | Promise<void> {
+  function decodeAndDeliver(
+    type: string,
+    raw: string,
+    id: string,
+    typed?: Set<Handler>,
+  ): void | Promise<void> {
     let data: unknown
     try {
       data = decode(type, raw)
@@ -63,13 +68,13 @@ export function createFanout<E extends EventMap>(decode: Decoder, hooks: StreamH
       if (!pending) enqueue(settled)
       return settled
     }
-    deliver(type, raw, id, data)
+    deliver(type, raw, id, data, typed)
   }
 
-  function deliver(type: string, raw: string, id: string, data: unknown): void {
+  /** `typed`: the type's `on` handlers, when the caller has looked them up already. */
+  function deliver(type: string, raw: string, id: string, data: unknown, typed = handlers.get(type)): void {
     if (stopped) return
     const event = { type, data, raw, id } as AnyStreamEvent<E>
-    const typed = handlers.get(type)
     // Iterating a Set allocates an iterator: skip the empty ones (most streams use one kind of consumer).
     if (typed) for (const handler of typed) call(handler, data, event)
     if (anyHandlers.size > 0) for (const handler of anyHandlers) call(handler as Handler, event, event)
@@ -104,9 +109,12 @@ export function createFanout<E extends EventMap>(decode: Decoder, hooks: StreamH
       stopped = true
     },
     event(type, raw, id) {
-      if (!handlers.has(type) && anyHandlers.size === 0 && sinks.size === 0) return
+      // One lookup of the type's handlers (hashing the type, a new string per event) serves the check and
+      // the delivery; an event that waits behind an async schema looks them up again when its turn comes.
+      const typed = handlers.get(type)
+      if (!typed && anyHandlers.size === 0 && sinks.size === 0) return
       if (pending) enqueue(pending.then(() => decodeAndDeliver(type, raw, id)))
-      else decodeAndDeliver(type, raw, id)
+      else decodeAndDeliver(type, raw, id, typed)
     },
     error: hooks.error,
     state: hooks.state,
