@@ -1,7 +1,8 @@
 // Where typed-sse's time goes: runs one pipeline case under `node --cpu-prof` (on Node 24 from bench/) and
 // sums the samples by source module of the build (tsup keeps a `// src/…` marker before each module in
 // dist/index.js), by Node internals (TextDecoder, web streams) and the rest.
-//   node bench/profile.mjs [contender=typed-sse-text] [corpus=small] [chunk bytes=16384] [runs=10]
+//   node bench/profile.mjs [contender=typed-sse-text] [corpus=small] [chunk bytes=16384] [runs=10] [repeat=1]
+// (`repeat`: the corpus that many times in one stream, see bench/case.mjs.)
 // The forced GCs between runs fall outside the timed runs but inside the profile: they are listed apart.
 
 import { execFileSync } from 'node:child_process'
@@ -14,7 +15,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 // Node 24 from bench/node_modules (`npm run bench` installs it), else the Node that runs this.
 const node24 = join(root, 'bench/node_modules/node/bin/node')
 const node = existsSync(node24) ? node24 : process.execPath
-const [contender = 'typed-sse-text', corpus = 'small', chunk = '16384', runs = '10'] = process.argv.slice(2)
+const [contender = 'typed-sse-text', corpus = 'small', chunk = '16384', runs = '10', repeat = '1'] =
+  process.argv.slice(2)
 const dir = mkdtempSync(join(tmpdir(), 'typed-sse-profile-'))
 try {
   const out = execFileSync(
@@ -29,6 +31,7 @@ try {
       corpus,
       chunk,
       runs,
+      repeat,
     ],
     { cwd: root, encoding: 'utf8' },
   )
