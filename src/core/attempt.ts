@@ -1,18 +1,24 @@
 import type { Consumers } from './consumers'
 import type { EventStreamError } from './errors'
 import type { createFailures } from './failures'
-import { createParser } from './parse'
+import { keepShape } from './keepShape'
+import { createParser, type ParserCallbacks } from './parse'
 import { readBody } from './readBody'
 import type { RequestBuilder } from './request'
 import { classifyResponse, discard } from './response'
 import { type Cancel, watchIdle } from './timers'
 
 /** One request and the reading of its response. Whatever arrives for an attempt that is no longer active is ignored. */
-export interface Attempt {
-  active: boolean
-  controller: AbortController
+export class Attempt {
+  /** Cleared when the attempt ends. (Read for every event: a class, see `keepShape`.) */
+  active = true
+  readonly controller = new AbortController()
   /** What to stop when the attempt ends: its timers and its body reader. */
-  stops: Cancel[]
+  readonly stops: Cancel[] = []
+
+  constructor() {
+    keepShape(Attempt, () => new Attempt())
+  }
 }
 
 /** What an attempt needs from its connection, and how it reports back. */
@@ -117,34 +123,61 @@ function read(
   body: ReadableStream<Uint8Array | string>,
   touch?: () => void,
 ): Promise<void> {
-  const { consumers, maxEventSize } = host
-  let idChanged = false
-  const parser = createParser(
-    {
-      onEvent(type, data, id) {
-        if (attempt.active) consumers.event(type, data, id)
-      },
-      onLastEventId(id) {
-        if (!attempt.active) return
-        host.setLastEventId(id)
-        idChanged = true
-      },
-      onRetry: host.serverRetry,
-      onTooLarge(type, preview) {
-        if (attempt.active) host.report(host.failures.tooLarge(type, preview, maxEventSize))
-      },
-    },
-    { lastEventId: host.lastEventId(), maxEventSize },
-  )
+  const events = new ParsedEvents(attempt, host)
+  const parser = createParser(events, {
+    lastEventId: host.lastEventId(),
+    maxEventSize: host.maxEventSize,
+  })
   return readBody(body, {
     active: () => attempt.active,
     onCancel: (cancel) => attempt.stops.push(cancel),
     onText(text) {
       touch?.()
       parser.feed(text)
-      if (idChanged && attempt.active) consumers.state()
-      idChanged = false
+      events.endOfChunk()
     },
     ready: host.ready,
   })
+}
+
+/**
+ * Where an attempt's parser reports: to the connection's consumers, while the attempt is active. A class:
+ * `onEvent` runs for every event (see `keepShape`).
+ */
+class ParsedEvents implements ParserCallbacks {
+  readonly #attempt: Attempt
+  readonly #host: AttemptHost
+  /** A new last event ID arrived in this chunk. */
+  #idChanged = false
+
+  constructor(attempt: Attempt, host: AttemptHost) {
+    this.#attempt = attempt
+    this.#host = host
+    keepShape(ParsedEvents, () => new ParsedEvents(new Attempt(), {} as AttemptHost))
+  }
+
+  onEvent(type: string, data: string, id: string): void {
+    if (this.#attempt.active) this.#host.consumers.event(type, data, id)
+  }
+
+  onLastEventId(id: string): void {
+    if (!this.#attempt.active) return
+    this.#host.setLastEventId(id)
+    this.#idChanged = true
+  }
+
+  onRetry(delay: number): void {
+    this.#host.serverRetry(delay)
+  }
+
+  onTooLarge(type: string, preview: string): void {
+    const host = this.#host
+    if (this.#attempt.active) host.report(host.failures.tooLarge(type, preview, host.maxEventSize))
+  }
+
+  /** The end of a chunk: consumers hear of a new last event ID. */
+  endOfChunk(): void {
+    if (this.#idChanged && this.#attempt.active) this.#host.consumers.state()
+    this.#idChanged = false
+  }
 }

@@ -1,6 +1,6 @@
 import { assertNumber } from './assert'
-import { type Attempt, type AttemptHost, runAttempt } from './attempt'
-import { createConsumers } from './consumers'
+import { Attempt, type AttemptHost, runAttempt } from './attempt'
+import { Consumers } from './consumers'
 import type { EventStreamError } from './errors'
 import { createFailures } from './failures'
 import type { ConnectionOptions } from './options'
@@ -31,7 +31,7 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
   assertNumber('maxEventSize', maxEventSize, 0, true)
   const failures = createFailures(options.method ?? 'GET', href)
 
-  const consumers = createConsumers()
+  const consumers = new Consumers()
   const store = createStateStore(initialState('connecting', options.lastEventId ?? ''))
   const { fields } = store
   const resume = createResumeStore(href, options, report)
@@ -91,7 +91,7 @@ export function createConnection(url: string | URL, options: ConnectionOptions =
   }
 
   function startAttempt(): void {
-    const attempt: Attempt = { active: true, controller: new AbortController(), stops: [] }
+    const attempt = new Attempt()
     current = attempt
     void runAttempt(attempt, host)
   }

@@ -40,7 +40,7 @@ export function createDecoder<E extends EventMap>(option: DecodeOption<E> | unde
 }
 
 /** `decode: 'text'`. (Module functions, not a closure per stream: one call target for every stream.) */
-const keepText: Decoder = (_type, raw) => raw
+export const keepText: Decoder = (_type, raw) => raw
 
 function parseJson(type: string, raw: string): unknown {
   try {

@@ -1,6 +1,7 @@
-import { type Decoder, PendingDecode } from './decode'
+import { type Decoder, keepText, PendingDecode } from './decode'
 import { EventStreamError, reasonOf } from './errors'
 import type { IteratorSink } from './iterator'
+import { keepShape } from './keepShape'
 import type { AnyStreamEvent, ConnectionListener, EventMap, StreamEvent } from './types'
 
 type Handler = (data: unknown, event: StreamEvent) => void
@@ -25,106 +26,112 @@ export interface StreamHooks {
   closed(error: EventStreamError | undefined): void
 }
 
-/** The connection listener of one stream, with the stream's handlers and loops. */
-export interface Fanout<E extends EventMap> extends ConnectionListener {
-  /** `on` handlers by event type. */
-  readonly handlers: Map<string, Set<Handler>>
-  /** `onAny` handlers. */
-  readonly anyHandlers: Set<(event: AnyStreamEvent<E>) => void>
-  /** The `for await` loops. */
-  readonly sinks: Set<IteratorSink<AnyStreamEvent<E>>>
-  /** The stream closed: nothing is delivered any more. */
-  stop(): void
-}
-
 /**
- * Creates the connection listener of one stream: it decodes each raw event with the stream's decoder and
- * hands it to the stream's handlers and `for await` loops, in order (events wait behind an async schema);
- * the rest of what the connection reports goes to `hooks`.
+ * The connection listener of one stream: it decodes each raw event with the stream's decoder and hands it
+ * to the stream's handlers and `for await` loops, in order (events wait behind an async schema); the rest
+ * of what the connection reports goes to `hooks`. A class: `event` runs for every event (see `keepShape`).
  */
-export function createFanout<E extends EventMap>(decode: Decoder, hooks: StreamHooks): Fanout<E> {
-  const handlers = new Map<string, Set<Handler>>()
-  const anyHandlers = new Set<(event: AnyStreamEvent<E>) => void>()
-  const sinks = new Set<IteratorSink<AnyStreamEvent<E>>>()
-  let stopped = false
+export class Fanout<E extends EventMap> implements ConnectionListener {
+  /** `on` handlers by event type. */
+  readonly handlers = new Map<string, Set<Handler>>()
+  /** `onAny` handlers. */
+  readonly anyHandlers = new Set<(event: AnyStreamEvent<E>) => void>()
+  /** The `for await` loops. */
+  readonly sinks = new Set<IteratorSink<AnyStreamEvent<E>>>()
+  readonly #decode: Decoder
+  readonly #hooks: StreamHooks
+  #stopped = false
   /** The tail of events waiting for async schemas; later events queue behind it to keep order. */
-  let pending: Promise<void> | undefined
+  #pending: Promise<void> | undefined = undefined
 
-  function decodeAndDeliver(
-    type: string,
-    raw: string,
-    id: string,
-    typed?: Set<Handler>,
-  ): void | Promise<void> {
+  constructor(decode: Decoder, hooks: StreamHooks) {
+    this.#decode = decode
+    this.#hooks = hooks
+    keepShape(Fanout, () => new Fanout(keepText, {} as StreamHooks))
+  }
+
+  /** The stream closed: nothing is delivered any more. */
+  stop(): void {
+    this.#stopped = true
+  }
+
+  event(type: string, raw: string, id: string): void {
+    // One lookup of the type's handlers (hashing the type, a new string per event) serves the check and
+    // the delivery; an event that waits behind an async schema looks them up again when its turn comes.
+    const typed = this.handlers.get(type)
+    if (!typed && this.anyHandlers.size === 0 && this.sinks.size === 0) return
+    const pending = this.#pending
+    if (pending) this.#enqueue(pending.then(() => this.#decodeAndDeliver(type, raw, id)))
+    else this.#decodeAndDeliver(type, raw, id, typed)
+  }
+
+  error(error: EventStreamError): void {
+    this.#hooks.error(error)
+  }
+
+  state(): void {
+    this.#hooks.state()
+  }
+
+  closed(error: EventStreamError | undefined): void {
+    this.#hooks.closed(error)
+  }
+
+  backedUp(): boolean {
+    // Handlers must see every event as it comes: only a stream that feeds nothing but loops may wait.
+    if (this.handlers.size > 0 || this.anyHandlers.size > 0) return false
+    for (const sink of this.sinks) if (sink.buffered >= HIGH_WATER) return true
+    return false
+  }
+
+  #decodeAndDeliver(type: string, raw: string, id: string, typed?: Set<Handler>): void | Promise<void> {
     let data: unknown
     try {
-      data = decode(type, raw)
+      data = this.#decode(type, raw)
     } catch (error) {
-      decodeFailed(error)
+      this.#decodeFailed(error)
       return
     }
     if (data instanceof PendingDecode) {
-      const settled = data.promise.then((value) => deliver(type, raw, id, value), decodeFailed)
-      if (!pending) enqueue(settled)
+      const settled = data.promise.then(
+        (value) => this.#deliver(type, raw, id, value),
+        (error) => this.#decodeFailed(error),
+      )
+      if (!this.#pending) this.#enqueue(settled)
       return settled
     }
-    deliver(type, raw, id, data, typed)
+    this.#deliver(type, raw, id, data, typed)
   }
 
   /** `typed`: the type's `on` handlers, when the caller has looked them up already. */
-  function deliver(type: string, raw: string, id: string, data: unknown, typed = handlers.get(type)): void {
-    if (stopped) return
+  #deliver(type: string, raw: string, id: string, data: unknown, typed = this.handlers.get(type)): void {
+    if (this.#stopped) return
     const event = { type, data, raw, id } as AnyStreamEvent<E>
     // Iterating a Set allocates an iterator: skip the empty ones (most streams use one kind of consumer).
-    if (typed) for (const handler of typed) call(handler, data, event)
-    if (anyHandlers.size > 0) for (const handler of anyHandlers) call(handler as Handler, event, event)
-    if (sinks.size > 0) for (const sink of sinks) sink.push(event)
+    if (typed) for (const handler of typed) this.#call(handler, data, event)
+    if (this.anyHandlers.size > 0)
+      for (const handler of this.anyHandlers) this.#call(handler as Handler, event, event)
+    if (this.sinks.size > 0) for (const sink of this.sinks) sink.push(event)
   }
 
   /** Runs one handler; a throw is reported (as a `handler` error) and the other handlers still run. */
-  function call(handler: Handler, value: unknown, event: StreamEvent): void {
+  #call(handler: Handler, value: unknown, event: StreamEvent): void {
     try {
       handler(value, event)
     } catch (cause) {
-      hooks.ownError(handlerError(cause, event))
+      this.#hooks.ownError(handlerError(cause, event))
     }
   }
 
-  function decodeFailed(error: unknown): void {
-    if (!stopped) hooks.ownError(error as EventStreamError)
+  #decodeFailed(error: unknown): void {
+    if (!this.#stopped) this.#hooks.ownError(error as EventStreamError)
   }
 
-  function enqueue(step: Promise<void>): void {
-    pending = step
+  #enqueue(step: Promise<void>): void {
+    this.#pending = step
     step.then(() => {
-      if (pending === step) pending = undefined
+      if (this.#pending === step) this.#pending = undefined
     })
-  }
-
-  return {
-    handlers,
-    anyHandlers,
-    sinks,
-    stop() {
-      stopped = true
-    },
-    event(type, raw, id) {
-      // One lookup of the type's handlers (hashing the type, a new string per event) serves the check and
-      // the delivery; an event that waits behind an async schema looks them up again when its turn comes.
-      const typed = handlers.get(type)
-      if (!typed && anyHandlers.size === 0 && sinks.size === 0) return
-      if (pending) enqueue(pending.then(() => decodeAndDeliver(type, raw, id)))
-      else decodeAndDeliver(type, raw, id, typed)
-    },
-    error: hooks.error,
-    state: hooks.state,
-    closed: hooks.closed,
-    backedUp() {
-      // Handlers must see every event as it comes: only a stream that feeds nothing but loops may wait.
-      if (handlers.size > 0 || anyHandlers.size > 0) return false
-      for (const sink of sinks) if (sink.buffered >= HIGH_WATER) return true
-      return false
-    },
   }
 }
 

@@ -8,6 +8,7 @@
  * of chunks stays linear.
  */
 
+import { keepShape } from './keepShape'
 import { COLON, eventSizeWith, isDataField, isEventField, isIdField, previewOf, valueStart } from './lines'
 
 /** What the parser reports. Only `onEvent` is required. */
@@ -47,59 +48,78 @@ const CR = 13
 
 /** Creates an incremental parser. */
 export function createParser(callbacks: ParserCallbacks, options: ParserOptions = {}): EventStreamParser {
-  const { onEvent, onLastEventId, onRetry, onTooLarge } = callbacks
-  const maxEventSize = options.maxEventSize ?? Number.POSITIVE_INFINITY
+  return new Parser(callbacks, options)
+}
 
-  let lastEventId = options.lastEventId ?? ''
+/**
+ * A class, not a closure factory: every attempt makes a parser, and V8 would optimise a new parser's closures
+ * anew; a method is optimised once for every parser (`keepShape` keeps that code between streams).
+ */
+/** Callbacks that ignore what the parser reports. */
+const IGNORE: ParserCallbacks = { onEvent() {} }
+
+class Parser implements EventStreamParser {
+  readonly #callbacks: ParserCallbacks
+  readonly #maxEventSize: number
+  #lastEventId: string
   /** The `id` field value waiting for dispatch (the spec's "last event ID buffer"). */
-  let idBuffer = lastEventId
-  let data = ''
-  let hasData = false
-  let eventType = ''
+  #idBuffer: string
+  #data = ''
+  #hasData = false
+  #eventType = ''
   /** Text of a line whose end has not arrived yet. */
-  let partialLine = ''
+  #partialLine = ''
   /** A chunk ended with CR: an LF at the start of the next one belongs to it. */
-  let skipLeadingLF = false
+  #skipLeadingLF = false
   /** The event being read went over `maxEventSize` (and was reported): its data is dropped until the blank line. */
-  let tooLarge = false
+  #tooLarge = false
   /** The line being read made the event too large: drop it up to its end. */
-  let skippingLine = false
+  #skippingLine = false
 
-  function feed(chunk: string): void {
+  constructor(callbacks: ParserCallbacks, options: ParserOptions) {
+    this.#callbacks = callbacks
+    this.#maxEventSize = options.maxEventSize ?? Number.POSITIVE_INFINITY
+    this.#lastEventId = options.lastEventId ?? ''
+    this.#idBuffer = this.#lastEventId
+    keepShape(Parser, () => new Parser(IGNORE, {}))
+  }
+
+  feed(chunk: string): void {
     const length = chunk.length
     let position = 0
-    if (skipLeadingLF && length > 0) {
-      skipLeadingLF = false
+    if (this.#skipLeadingLF && length > 0) {
+      this.#skipLeadingLF = false
       if (chunk.charCodeAt(0) === LF) position = 1
     }
     // Most streams end lines with LF alone: then one indexOf per line finds them. (V8 runs the loop
     // below, which also tracks the next CR, several times slower on such chunks.)
     if (chunk.indexOf('\r', position) === -1) {
       let lineEnd = chunk.indexOf('\n', position)
-      if (lineEnd !== -1 && (partialLine !== '' || skippingLine)) {
-        takeLine(chunk, position, lineEnd)
+      if (lineEnd !== -1 && (this.#partialLine !== '' || this.#skippingLine)) {
+        this.#takeLine(chunk, position, lineEnd)
         position = lineEnd + 1
         lineEnd = chunk.indexOf('\n', position)
       }
       while (lineEnd !== -1) {
-        // `takeLine` without its checks for a partial or skipped line (only the first line can be one), and
+        // `#takeLine` without its checks for a partial or skipped line (only the first line can be one), and
         // the commonest lines inline: the blank line, and a one-line event (`data: …` then a blank line),
         // which is dispatched without going through the data buffer.
-        if (lineEnd === position) dispatch()
-        else if (data.length + lineEnd - position > maxEventSize) takeLine(chunk, position, lineEnd)
+        if (lineEnd === position) this.#dispatch()
+        else if (this.#data.length + lineEnd - position > this.#maxEventSize)
+          this.#takeLine(chunk, position, lineEnd)
         else if (
-          !hasData &&
-          !tooLarge &&
+          !this.#hasData &&
+          !this.#tooLarge &&
           chunk.charCodeAt(lineEnd + 1) === LF &&
           isDataField(chunk, position)
         ) {
-          dispatchData(chunk.slice(valueStart(chunk, position + 5), lineEnd))
+          this.#dispatchData(chunk.slice(valueStart(chunk, position + 5), lineEnd))
           lineEnd++
-        } else processLine(chunk, position, lineEnd)
+        } else this.#processLine(chunk, position, lineEnd)
         position = lineEnd + 1
         lineEnd = chunk.indexOf('\n', position)
       }
-      if (position < length) appendPartialLine(chunk, position)
+      if (position < length) this.#appendPartialLine(chunk, position)
       return
     }
     // Next CR and LF at or after `position`; -1 when none is left in this chunk.
@@ -110,78 +130,79 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
       if (nextCR !== -1 && nextCR < position) nextCR = chunk.indexOf('\r', position)
       const lineEnd = nextCR === -1 ? nextLF : nextLF === -1 ? nextCR : Math.min(nextCR, nextLF)
       if (lineEnd === -1) {
-        appendPartialLine(chunk, position)
+        this.#appendPartialLine(chunk, position)
         return
       }
-      takeLine(chunk, position, lineEnd)
+      this.#takeLine(chunk, position, lineEnd)
       position = lineEnd + 1
       if (chunk.charCodeAt(lineEnd) === CR) {
-        if (position === length) skipLeadingLF = true
+        if (position === length) this.#skipLeadingLF = true
         else if (chunk.charCodeAt(position) === LF) position++
       }
     }
   }
 
   /** Handles the line that ends at `lineEnd`: `chunk[position, lineEnd)`, after any partial line. */
-  function takeLine(chunk: string, position: number, lineEnd: number): void {
-    if (skippingLine) {
-      skippingLine = false
+  #takeLine(chunk: string, position: number, lineEnd: number): void {
+    if (this.#skippingLine) {
+      this.#skippingLine = false
       return
     }
     // A cheap upper bound first (it counts field names too): only lines near the limit are measured.
-    if (data.length + partialLine.length + lineEnd - position > maxEventSize) {
-      const line = partialLine + chunk.slice(position, lineEnd)
-      partialLine = ''
-      // A comment this long is dropped, as `appendPartialLine` drops it when it arrives in pieces.
+    if (this.#data.length + this.#partialLine.length + lineEnd - position > this.#maxEventSize) {
+      const line = this.#partialLine + chunk.slice(position, lineEnd)
+      this.#partialLine = ''
+      // A comment this long is dropped, as `#appendPartialLine` drops it when it arrives in pieces.
       if (line.charCodeAt(0) === COLON) return
-      if (eventSizeWith(line, data, hasData) > maxEventSize) markTooLarge(line)
-      else processLine(line, 0, line.length)
-    } else if (partialLine === '') {
-      processLine(chunk, position, lineEnd)
+      if (eventSizeWith(line, this.#data, this.#hasData) > this.#maxEventSize) this.#markTooLarge(line)
+      else this.#processLine(line, 0, line.length)
+    } else if (this.#partialLine === '') {
+      this.#processLine(chunk, position, lineEnd)
     } else {
-      const line = partialLine + chunk.slice(position, lineEnd)
-      partialLine = ''
-      processLine(line, 0, line.length)
+      const line = this.#partialLine + chunk.slice(position, lineEnd)
+      this.#partialLine = ''
+      this.#processLine(line, 0, line.length)
     }
   }
 
-  function appendPartialLine(chunk: string, position: number): void {
-    if (skippingLine) return
-    partialLine += position === 0 ? chunk : chunk.slice(position)
-    if (data.length + partialLine.length <= maxEventSize) return
+  #appendPartialLine(chunk: string, position: number): void {
+    if (this.#skippingLine) return
+    this.#partialLine += position === 0 ? chunk : chunk.slice(position)
+    if (this.#data.length + this.#partialLine.length <= this.#maxEventSize) return
     // A comment (padding, heartbeat) belongs to no event: drop the rest of its line quietly. Any other
     // line is measured as it grows, so that an endless line is reported before its end ever comes.
-    const comment = partialLine.charCodeAt(0) === COLON
-    if (!comment && eventSizeWith(partialLine, data, hasData) <= maxEventSize) return
-    if (!comment) markTooLarge(partialLine)
-    partialLine = ''
-    skippingLine = true
+    const comment = this.#partialLine.charCodeAt(0) === COLON
+    if (!comment && eventSizeWith(this.#partialLine, this.#data, this.#hasData) <= this.#maxEventSize) return
+    if (!comment) this.#markTooLarge(this.#partialLine)
+    this.#partialLine = ''
+    this.#skippingLine = true
   }
 
   /**
    * `line` pushed the event over the limit: report it now (the type is the one known so far), then
    * drop the event's data up to its blank line.
    */
-  function markTooLarge(line: string): void {
-    if (!tooLarge) {
-      tooLarge = true
-      if (onTooLarge) onTooLarge(eventType === '' ? 'message' : eventType, previewOf(line, data, hasData))
+  #markTooLarge(line: string): void {
+    if (!this.#tooLarge) {
+      this.#tooLarge = true
+      const type = this.#eventType === '' ? 'message' : this.#eventType
+      this.#callbacks.onTooLarge?.(type, previewOf(line, this.#data, this.#hasData))
     }
-    data = ''
-    hasData = false
+    this.#data = ''
+    this.#hasData = false
   }
 
   /** Interprets `text[start, end)` as one line. */
-  function processLine(text: string, start: number, end: number): void {
-    if (start === end) dispatch()
-    else if (isDataField(text, start)) appendData(text.slice(valueStart(text, start + 5), end))
-    else if (isEventField(text, start)) eventType = text.slice(valueStart(text, start + 6), end)
-    else if (isIdField(text, start)) setId(text.slice(valueStart(text, start + 3), end))
-    else processOtherLine(text, start, end)
+  #processLine(text: string, start: number, end: number): void {
+    if (start === end) this.#dispatch()
+    else if (isDataField(text, start)) this.#appendData(text.slice(valueStart(text, start + 5), end))
+    else if (isEventField(text, start)) this.#eventType = text.slice(valueStart(text, start + 6), end)
+    else if (isIdField(text, start)) this.#setId(text.slice(valueStart(text, start + 3), end))
+    else this.#processOtherLine(text, start, end)
   }
 
   /** A line that is not `data:`, `event:` or `id:`: a comment, `retry`, or a field of another shape. */
-  function processOtherLine(text: string, start: number, end: number): void {
+  #processOtherLine(text: string, start: number, end: number): void {
     // Look for the colon within this line only: `indexOf` would scan the rest of the chunk for every
     // line without one, quadratic in a chunk of `data` lines.
     let nameEnd = start
@@ -189,50 +210,46 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
     if (nameEnd === start) return // a comment
     const value = nameEnd === end ? '' : text.slice(valueStart(text, nameEnd + 1), end)
     const name = text.slice(start, nameEnd)
-    if (name === 'data') appendData(value)
-    else if (name === 'event') eventType = value
-    else if (name === 'id') setId(value)
-    else if (name === 'retry') {
-      // Only ASCII digits count (`\d` is [0-9] in JavaScript); `retry` lines are rare, so a regex is fine.
-      if (onRetry && /^\d+$/.test(value)) onRetry(Number.parseInt(value, 10))
-    }
+    if (name === 'data') this.#appendData(value)
+    else if (name === 'event') this.#eventType = value
+    else if (name === 'id') this.#setId(value)
+    // Only ASCII digits count (`\d` is [0-9] in JavaScript); `retry` lines are rare, so a regex is fine.
+    else if (name === 'retry' && /^\d+$/.test(value)) this.#callbacks.onRetry?.(Number.parseInt(value, 10))
   }
 
-  function appendData(value: string): void {
-    if (tooLarge) return
-    if (hasData) data += `\n${value}`
+  #appendData(value: string): void {
+    if (this.#tooLarge) return
+    if (this.#hasData) this.#data += `\n${value}`
     else {
-      data = value
-      hasData = true
+      this.#data = value
+      this.#hasData = true
     }
   }
 
-  function setId(value: string): void {
-    if (!value.includes('\0')) idBuffer = value
+  #setId(value: string): void {
+    if (!value.includes('\0')) this.#idBuffer = value
   }
 
   /**
    * A blank line: dispatches the event read so far, if it has data. (A too-large event has none: its data
    * was dropped, and it was reported, when it tripped.)
    */
-  function dispatch(): void {
-    const eventData = hasData ? data : undefined
-    data = ''
-    hasData = false
-    tooLarge = false
-    dispatchData(eventData)
+  #dispatch(): void {
+    const eventData = this.#hasData ? this.#data : undefined
+    this.#data = ''
+    this.#hasData = false
+    this.#tooLarge = false
+    this.#dispatchData(eventData)
   }
 
   /** Ends the event being read: updates the last event ID and emits `eventData` (`undefined`: no event). */
-  function dispatchData(eventData: string | undefined): void {
-    if (idBuffer !== lastEventId) {
-      lastEventId = idBuffer
-      if (onLastEventId) onLastEventId(lastEventId)
+  #dispatchData(eventData: string | undefined): void {
+    if (this.#idBuffer !== this.#lastEventId) {
+      this.#lastEventId = this.#idBuffer
+      this.#callbacks.onLastEventId?.(this.#lastEventId)
     }
-    const type = eventType === '' ? 'message' : eventType
-    eventType = ''
-    if (eventData !== undefined) onEvent(type, eventData, lastEventId)
+    const type = this.#eventType === '' ? 'message' : this.#eventType
+    this.#eventType = ''
+    if (eventData !== undefined) this.#callbacks.onEvent(type, eventData, this.#lastEventId)
   }
-
-  return { feed }
 }

@@ -1,6 +1,6 @@
 import { createDecoder } from './decode'
 import type { EventStreamError } from './errors'
-import { createFanout, handlerError, LOW_WATER } from './fanout'
+import { Fanout, handlerError, LOW_WATER } from './fanout'
 import { createPushIterator } from './iterator'
 import type { EventStreamOptions } from './options'
 import { sameState } from './state'
@@ -29,7 +29,7 @@ export function createStreamOver<E extends EventMap>(
   let notified = state
   let lastStatus = state.status
 
-  const fanout = createFanout<E>(createDecoder(options.decode), {
+  const fanout = new Fanout<E>(createDecoder(options.decode), {
     ownError(error) {
       ownError = error
       notifyState()
