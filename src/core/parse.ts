@@ -51,13 +51,13 @@ export function createParser(callbacks: ParserCallbacks, options: ParserOptions 
   return new Parser(callbacks, options)
 }
 
+/** Callbacks that ignore what the parser reports. */
+const IGNORE: ParserCallbacks = { onEvent() {} }
+
 /**
  * A class, not a closure factory: every attempt makes a parser, and V8 would optimise a new parser's closures
  * anew; a method is optimised once for every parser (`keepShape` keeps that code between streams).
  */
-/** Callbacks that ignore what the parser reports. */
-const IGNORE: ParserCallbacks = { onEvent() {} }
-
 class Parser implements EventStreamParser {
   readonly #callbacks: ParserCallbacks
   readonly #maxEventSize: number
