@@ -1,4 +1,4 @@
-// Parser alone (no streams, no fetch): typed-sse's src/core/parse.ts (bundled on the fly with esbuild,
+// Parser alone (no streams, no fetch): typed-sse's src/core/wire/parse.ts (bundled on the fly with esbuild,
 // it is not a public export) against eventsource-parser's createParser, on pre-decoded chunks.
 //   node bench/parser.mjs [corpus] [chunk bytes] [rounds]
 // PARSE_TS=/path/to/parse.ts measures another version of the parser beside it (A/B comparisons).
@@ -19,7 +19,7 @@ async function importParser(path) {
   })
   return import(`data:text/javascript,${encodeURIComponent(bundled.outputFiles[0].text)}`)
 }
-const ours = await importParser(new URL('../src/core/parse.ts', import.meta.url).pathname)
+const ours = await importParser(new URL('../src/core/wire/parse.ts', import.meta.url).pathname)
 const other = process.env.PARSE_TS && (await importParser(process.env.PARSE_TS))
 const corpus = buildCorpus(corpusName)
 const decoder = new TextDecoder()

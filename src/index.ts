@@ -1,8 +1,7 @@
 // The vanilla core: zero dependencies, no React. The parser and connection internals stay private; the
 // `Connection` interfaces are public types for share strategies (`typed-sse/tabs`).
 
-export { createEventStream } from './core/createEventStream'
-export { EventStreamError, type EventStreamErrorCode, isEventStreamError } from './core/errors'
+export { createEventStream } from './core/api/createEventStream'
 export type {
   ConnectionOptions,
   DecodeMap,
@@ -14,10 +13,11 @@ export type {
   ShareRequest,
   ShareStrategy,
   StorageLike,
-} from './core/options'
-export { shareEventStream } from './core/share'
-export type { StandardSchemaV1 } from './core/standardSchema'
-export { type EventHandlers, type SubscribeOptions, subscribe } from './core/subscribe'
+} from './core/api/options'
+export { shareEventStream } from './core/api/share'
+export { type EventHandlers, type SubscribeOptions, subscribe } from './core/api/subscribe'
+export type { StandardSchemaV1 } from './core/delivery/standardSchema'
+export { EventStreamError, type EventStreamErrorCode, isEventStreamError } from './core/errors'
 export type {
   AnyStreamEvent,
   Connection,

@@ -1,4 +1,4 @@
-import { identity, sharingKey } from '../core/sharingKey'
+import { identity, sharingKey } from '../core/api/connectionKey'
 import type { EventMap } from '../index'
 import type { UseEventStreamOptions } from './types'
 

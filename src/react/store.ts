@@ -1,6 +1,6 @@
 // The external store behind `useEventStream`: one per hook instance and connection key, shaped for
 // `useSyncExternalStore`, batching events per frame into immutable snapshots.
-import { initialState } from '../core/state'
+import { initialState } from '../core/connection/state'
 import { type AnyStreamEvent, type EventMap, type EventStream, shareEventStream } from '../index'
 import { scheduleFrame } from './frame'
 import { setLatest, standIn } from './standIns'

@@ -1,4 +1,4 @@
-import type { StateFields } from '../core/state'
+import type { StateFields } from '../core/connection/state'
 import type { AnyStreamEvent, EventHandlers, EventMap, EventStreamError, EventStreamOptions } from '../index'
 
 /**

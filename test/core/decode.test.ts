@@ -1,7 +1,7 @@
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { createDecoder, PendingDecode } from '../../src/core/decode'
+import { createDecoder, PendingDecode } from '../../src/core/delivery/decode'
 import { EventStreamError } from '../../src/core/errors'
 
 function decodeError(run: () => unknown): EventStreamError {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createParser } from '../../src/core/parse'
-import { createUtf8Decoder } from '../../src/core/utf8'
+import { createParser } from '../../src/core/wire/parse'
+import { createUtf8Decoder } from '../../src/core/wire/utf8'
 import {
   decodeByteByByte,
   decodeChunks,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { EventStreamError } from '../../src/core/errors'
 import {
   backoffDelay,
   isRetryableByDefault,
   normalizeRetryOptions,
   parseRetryAfter,
-} from '../../src/core/retry'
+} from '../../src/core/connection/retry'
+import { EventStreamError } from '../../src/core/errors'
 
 const noJitter = normalizeRetryOptions({ jitter: false }) as Exclude<
   ReturnType<typeof normalizeRetryOptions>,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { sharedConnectionCount } from '../../src/core/share'
+import { sharedConnectionCount } from '../../src/core/api/share'
 import {
   type Connection,
   createEventStream,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { shareEventStream } from '../../src/core/share'
+import { shareEventStream } from '../../src/core/api/share'
 import { type StreamState, subscribe } from '../../src/index'
 import { createMockStream } from '../../src/testing'
 import { closeAfterEach } from '../helpers/closeAfterEach'

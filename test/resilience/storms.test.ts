@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { backoffDelay, normalizeRetryOptions, type RetryPolicy } from '../../src/core/retry'
+import { backoffDelay, normalizeRetryOptions, type RetryPolicy } from '../../src/core/connection/retry'
 import { createEventStream, type EventStream } from '../../src/index'
 import { countFetches, fakeClientTimers, runClientTimers } from '../helpers/clientTimers'
 import { closeAfterEach } from '../helpers/closeAfterEach'

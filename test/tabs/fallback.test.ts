@@ -2,7 +2,7 @@
 // either; Node 24 has them and BroadcastChannel): it shares within the page, like `share: 'page'`, and
 // still refuses what it could not share safely in a browser.
 import { describe, expect, it } from 'vitest'
-import { sharedConnectionCount } from '../../src/core/share'
+import { sharedConnectionCount } from '../../src/core/api/share'
 import { createEventStream, type EventStream, subscribe } from '../../src/index'
 import { tabs } from '../../src/tabs/index'
 import { createMockStream } from '../../src/testing'

@@ -3,7 +3,7 @@
 // delay, and resumes at once (with Last-Event-ID) when any tab shows again. A tab that goes away, with or
 // without a word, stops keeping it open.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createConnection } from '../../src/core/connection'
+import { createConnection } from '../../src/core/connection/connection'
 import type { Connection, ShareRequest, StreamState } from '../../src/index'
 import { tabs } from '../../src/tabs'
 import { createMockStream, type MockStream } from '../../src/testing'

@@ -1,7 +1,7 @@
 // The tab side of `share: tabs` in Node with fake Web Locks and Node's BroadcastChannel: several tab
 // connections of one process stand for several tabs (each asked directly, as each tab's page would).
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createConnection } from '../../src/core/connection'
+import { createConnection } from '../../src/core/connection/connection'
 import { type Connection, EventStreamError, type ShareRequest, type StreamState } from '../../src/index'
 import { tabs } from '../../src/tabs'
 import { createMockStream, type MockStream } from '../../src/testing'

@@ -2,7 +2,7 @@ import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import mswPackage from 'msw/package.json' with { type: 'json' }
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createParser } from '../../src/core/parse'
+import { createParser } from '../../src/core/wire/parse'
 import { createEventStream } from '../../src/index'
 import { createMockStream, encodeEvent, eventStreamHandler, eventStreamResponse } from '../../src/testing'
 import { until } from '../helpers/until'

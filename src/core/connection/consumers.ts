@@ -1,6 +1,6 @@
-import type { EventStreamError } from './errors'
-import { keepShape } from './keepShape'
-import type { ConnectionListener } from './types'
+import type { EventStreamError } from '../errors'
+import { keepShape } from '../keepShape'
+import type { ConnectionListener } from '../types'
 
 /**
  * The consumers of one connection: each hears every raw event, error, state change and the end. A class:

@@ -1,7 +1,7 @@
-import type { EventStreamError } from './errors'
+import type { EventStreamError } from '../errors'
+import type { EventMap, StreamEvent, StreamState } from '../types'
 import type { EventStreamOptions } from './options'
 import { shareEventStream } from './share'
-import type { EventMap, StreamEvent, StreamState } from './types'
 
 /** Handlers of {@link subscribe}, by event name. @public */
 export type EventHandlers<E extends EventMap> = {

@@ -1,5 +1,5 @@
-import { EventStreamError, kindOf } from './errors'
-import { parseRetryAfter } from './retry'
+import { parseRetryAfter } from '../connection/retry'
+import { EventStreamError, kindOf } from '../errors'
 
 /**
  * What a response means for the stream:

@@ -1,4 +1,4 @@
-import { createUtf8Decoder } from './utf8'
+import { createUtf8Decoder } from '../wire/utf8'
 
 /** How {@link readBody} reports and is stopped. */
 export interface BodyReader {

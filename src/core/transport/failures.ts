@@ -1,4 +1,4 @@
-import { EventStreamError, reasonOf } from './errors'
+import { EventStreamError, reasonOf } from '../errors'
 import { redactUrl, scrub } from './url'
 
 /**

@@ -1,10 +1,10 @@
+import type { EventStreamOptions } from '../api/options'
+import { sameState } from '../connection/state'
+import type { EventStreamError } from '../errors'
+import type { AnyStreamEvent, Connection, EventMap, EventStream, StreamState } from '../types'
 import { createDecoder } from './decode'
-import type { EventStreamError } from './errors'
 import { Fanout, handlerError, LOW_WATER } from './fanout'
 import { createPushIterator } from './iterator'
-import type { EventStreamOptions } from './options'
-import { sameState } from './state'
-import type { AnyStreamEvent, Connection, EventMap, EventStream, StreamState } from './types'
 
 /**
  * The typed face of a connection: decodes its raw events with this consumer's decoders and fans them out

@@ -1,6 +1,6 @@
-import { assertNumber, invalidOption } from './assert'
-import type { EventStreamError } from './errors'
-import type { RetryOptions } from './options'
+import { assertNumber, invalidOption } from '../api/assert'
+import type { RetryOptions } from '../api/options'
+import type { EventStreamError } from '../errors'
 
 /** A validated retry policy with every default filled in. */
 export type RetryPolicy = Required<Omit<RetryOptions, 'shouldRetry'>> & Pick<RetryOptions, 'shouldRetry'>

@@ -1,6 +1,6 @@
-import { assertOneOf, invalidOption } from './assert'
-import { EventStreamError, kindOf, reasonOf } from './errors'
-import type { ConnectionOptions } from './options'
+import { assertOneOf, invalidOption } from '../api/assert'
+import type { ConnectionOptions } from '../api/options'
+import { EventStreamError, kindOf, reasonOf } from '../errors'
 import { scrub, secretsOf } from './url'
 
 /** One attempt's request: what goes to `fetch`, and the values its error messages must not quote. */

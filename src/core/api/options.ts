@@ -1,6 +1,6 @@
-import type { EventStreamError } from './errors'
-import type { StandardSchemaV1 } from './standardSchema'
-import type { Connection, EventMap } from './types'
+import type { StandardSchemaV1 } from '../delivery/standardSchema'
+import type { EventStreamError } from '../errors'
+import type { Connection, EventMap } from '../types'
 
 // The options users pass: what a connection requests and how it survives failures, how a stream decodes,
 // and how it shares its connection.

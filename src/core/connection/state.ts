@@ -1,4 +1,4 @@
-import type { StreamState } from './types'
+import type { StreamState } from '../types'
 
 /**
  * Every field of {@link StreamState}, in one list: snapshots, comparisons and the hook's result are built

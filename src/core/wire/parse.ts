@@ -8,7 +8,7 @@
  * of chunks stays linear.
  */
 
-import { keepShape } from './keepShape'
+import { keepShape } from '../keepShape'
 import { COLON, eventSizeWith, isDataField, isEventField, isIdField, previewOf, valueStart } from './lines'
 
 /** What the parser reports. Only `onEvent` is required. */

@@ -1,6 +1,6 @@
+import type { EventMap, EventStream } from '../types'
 import type { EventStreamOptions } from './options'
 import { openEventStream } from './share'
-import type { EventMap, EventStream } from './types'
 
 /**
  * Opens a typed event stream on its own connection. It reconnects with exponential backoff and full

@@ -1,9 +1,9 @@
-import { invalidOption } from './assert'
-import { EventStreamError, reasonOf } from './errors'
+import { invalidOption } from '../api/assert'
+import { sharingKey } from '../api/connectionKey'
+import type { ConnectionOptions, StorageLike } from '../api/options'
+import { EventStreamError, reasonOf } from '../errors'
 import { hash } from './hash'
-import type { ConnectionOptions, StorageLike } from './options'
 import { onPageHide } from './pageEvents'
-import { sharingKey } from './sharingKey'
 import { after, type Cancel } from './timers'
 
 /** The least time between two writes of the stored ID: at most 2 writes per second, at any event rate. */

@@ -1,12 +1,12 @@
-import type { Consumers } from './consumers'
-import type { EventStreamError } from './errors'
+import type { Consumers } from '../connection/consumers'
+import { type Cancel, watchIdle } from '../connection/timers'
+import type { EventStreamError } from '../errors'
+import { keepShape } from '../keepShape'
+import { createParser, type ParserCallbacks } from '../wire/parse'
 import type { createFailures } from './failures'
-import { keepShape } from './keepShape'
-import { createParser, type ParserCallbacks } from './parse'
 import { readBody } from './readBody'
 import type { RequestBuilder } from './request'
 import { classifyResponse, discard } from './response'
-import { type Cancel, watchIdle } from './timers'
 
 /** One request and the reading of its response. Whatever arrives for an attempt that is no longer active is ignored. */
 export class Attempt {

@@ -1,8 +1,8 @@
+import { EventStreamError, reasonOf } from '../errors'
+import { keepShape } from '../keepShape'
+import type { AnyStreamEvent, ConnectionListener, EventMap, StreamEvent } from '../types'
 import { type Decoder, keepText, PendingDecode } from './decode'
-import { EventStreamError, reasonOf } from './errors'
 import type { IteratorSink } from './iterator'
-import { keepShape } from './keepShape'
-import type { AnyStreamEvent, ConnectionListener, EventMap, StreamEvent } from './types'
 
 type Handler = (data: unknown, event: StreamEvent) => void
 

@@ -1,10 +1,10 @@
+import { createConnection } from '../connection/connection'
+import { createStreamOver } from '../delivery/stream'
+import { resolveUrl } from '../transport/url'
+import type { Connection, EventMap, EventStream } from '../types'
 import { assertNumber } from './assert'
-import { createConnection } from './connection'
+import { identity, sharingKey } from './connectionKey'
 import type { ConnectionOptions, EventStreamOptions, ShareStrategy } from './options'
-import { identity, sharingKey } from './sharingKey'
-import { createStreamOver } from './stream'
-import type { Connection, EventMap, EventStream } from './types'
-import { resolveUrl } from './url'
 
 interface SharedConnection {
   connection: Connection

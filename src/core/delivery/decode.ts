@@ -1,8 +1,8 @@
-import { invalidOption } from './assert'
-import { EventStreamError } from './errors'
-import type { DecodeOption } from './options'
+import { invalidOption } from '../api/assert'
+import type { DecodeOption } from '../api/options'
+import { EventStreamError } from '../errors'
+import type { EventMap } from '../types'
 import { isStandardSchema, type StandardSchemaV1 } from './standardSchema'
-import type { EventMap } from './types'
 
 /** The result of an async Standard Schema: the event waits for it, and later events wait behind it. */
 export class PendingDecode {

@@ -1,5 +1,5 @@
+import { resolveUrl } from '../transport/url'
 import type { ConnectionOptions } from './options'
-import { resolveUrl } from './url'
 
 /** What stands for a value compared by identity (a function, a stream body, FormData) in a key. */
 export type Identify = (value: object) => unknown
