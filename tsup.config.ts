@@ -19,9 +19,9 @@ const coreAsPackage: Plugin = {
 
 /**
  * Core modules that hold no shared state and are not public API, but that another entry needs too (the
- * sharing key, the state's fields): each entry bundles its own copy, so that each idea is written once.
+ * connection key, the state's fields): each entry bundles its own copy, so that each idea is written once.
  */
-const bundledIntoEachEntry = /^\.\.\/core\/(sharingKey|state)$/
+const bundledIntoEachEntry = /^\.\.\/core\/(api\/connectionKey|connection\/state)$/
 
 export default defineConfig({
   entry: {

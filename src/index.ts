@@ -9,15 +9,22 @@ export type {
   EventDecoder,
   EventStreamOptions,
   HeadersOption,
-  RetryOptions,
+  RawEvent,
+  ReconnectContext,
+  ReconnectRequest,
   ShareRequest,
   ShareStrategy,
   StorageLike,
 } from './core/api/options'
-export { shareEventStream } from './core/api/share'
+export type { RetryOptions } from './core/api/retryOptions'
 export { type EventHandlers, type SubscribeOptions, subscribe } from './core/api/subscribe'
 export type { StandardSchemaV1 } from './core/delivery/standardSchema'
-export { EventStreamError, type EventStreamErrorCode, isEventStreamError } from './core/errors'
+export {
+  EventStreamError,
+  type EventStreamErrorCode,
+  type EventStreamErrorDetails,
+  isEventStreamError,
+} from './core/errors'
 export type {
   AnyStreamEvent,
   Connection,

@@ -10,7 +10,9 @@
  * - `handler`: one of your handlers threw (reported, the other handlers and the stream go on).
  * - `headers`: the `headers` function threw, rejected or returned something that is not valid headers
  *   (retried unless `shouldRetry` says otherwise).
- * - `storage`: the `resume` storage threw (full, disabled, private mode); reported once, the stream goes
+ * - `request`: `reconnectRequest` threw, rejected or returned an invalid request (retried unless
+ *   `shouldRetry` says otherwise).
+ * - `storage`: the `persist` storage threw (full, disabled, private mode); reported once, the stream goes
  *   on without it.
  * @public
  */
@@ -23,6 +25,7 @@ export type EventStreamErrorCode =
   | 'idle-timeout'
   | 'handler'
   | 'headers'
+  | 'request'
   | 'storage'
 
 /** Details attached to an {@link EventStreamError}. @public */

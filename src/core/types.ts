@@ -36,7 +36,10 @@ export interface StreamState {
   lastEventId: string
   /** The last error; cleared when a connection opens. */
   error?: EventStreamError
-  /** Consecutive failed attempts; back to 0 once a connection has stayed open for `retry.resetAfter`. */
+  /**
+   * Consecutive failed attempts; back to 0 when a connection makes progress (a new last event ID) or has
+   * stayed open for `retry.resetAfter`.
+   */
   attempt: number
   /** While `reconnecting`: the wait in ms before the next attempt (backoff, jitter, `Retry-After`). */
   retryDelay?: number
@@ -65,22 +68,38 @@ export interface EventStream<E extends EventMap = EventMap> extends AsyncIterabl
   /** The current state, an immutable snapshot. */
   readonly state: StreamState
   /**
-   * Calls `listener` after every change of `state` (shaped for React's `useSyncExternalStore`).
+   * Calls `listener` with the new state after every change of status, error, attempt or last event ID
+   * (it also fits React's `useSyncExternalStore`).
    * @returns a function that removes the listener
    */
-  subscribeState(listener: () => void): () => void
+  onState(listener: (state: StreamState) => void): () => void
+  /**
+   * Calls `listener` when a finite stream starts again from the start (`reconnect()`): what was built
+   * from its events so far (an answer's text) is void, the events come again.
+   * @returns a function that removes the listener
+   */
+  onRestart(listener: () => void): () => void
   /** Reconnects now with the backoff reset; after a fatal error or a 204 it starts again. */
   reconnect(): void
   /** Closes the stream for good: aborts the request, clears every timer, ends every iterator. */
   close(): void
 }
 
-/** What a consumer of a connection hears: raw events, errors, state changes and the end. */
+/**
+ * What a consumer of a {@link Connection} hears: raw events, errors, state changes and the end. A
+ * {@link ShareStrategy}'s connection calls these on the listeners attached to it.
+ * @public
+ */
 export interface ConnectionListener {
+  /** An event, undecoded: its type, its data and the last event ID at dispatch. */
   event(type: string, raw: string, id: string): void
+  /** A recoverable or fatal error; `state.error` holds it already. */
   error(error: EventStreamError): void
+  /** `state` changed (read it there). */
   state(): void
-  /** The connection closed: by `close()`, a 204, or a fatal error (then `error` is set). */
+  /** A finite stream starts again from the start (`reconnect()`). */
+  restarted?(): void
+  /** The connection closed: by `close()`, a 204, the end of a finite stream, or a fatal error (then `error` is set). */
   closed(error: EventStreamError | undefined): void
   /**
    * Whether this consumer has more events waiting than it wants (a slow `for await` loop). The
@@ -92,17 +111,25 @@ export interface ConnectionListener {
 /**
  * One HTTP event-stream connection and its life: request, parse, reconnect with backoff, resume with
  * `Last-Event-ID`. It emits raw events; decoding belongs to each consumer, so that a connection can be
- * shared by consumers with different decoders.
+ * shared by consumers with different decoders. What a {@link ShareStrategy} supplies.
+ * @public
  */
 export interface Connection {
   /** The absolute URL this connection requests. */
   readonly url: string
+  /** The current state, an immutable snapshot. */
   readonly state: StreamState
   /** `state.status`, without building a snapshot. */
   readonly status: StreamState['status']
+  /**
+   * Adds a consumer.
+   * @returns a function that removes it
+   */
   attach(listener: ConnectionListener): () => void
   /** A backed-up consumer caught up: read on, if reading waited for it. */
   drained?(): void
+  /** Reconnects now with the backoff reset. */
   reconnect(): void
+  /** Closes for good. */
   close(): void
 }

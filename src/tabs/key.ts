@@ -3,22 +3,21 @@
 import type { ShareRequest } from '../index'
 
 /**
- * The key that tabs compare: the page's sharing key (URL, method, credentials, body, static headers) with
- * the explicit key, if any. A headers function, a custom `fetch` or a body other than a string only
- * compare within a page, and two tabs may hold different users' tokens: those need an explicit key (and
- * then URL, method and credentials).
+ * The key that tabs compare: the connection key as other pages can compare it (every connection option
+ * but `pauseWhenHidden`, by value), with the explicit key, if any. A function option, a custom `fetch` or a
+ * body other than text only compare within a page, and two tabs may hold different users' tokens: those
+ * need an explicit key (and then URL, method and credentials compare).
  */
-export function tabsKey({ key, url, options }: ShareRequest, explicit: string | undefined): string {
-  const { headers, fetch, body, method = 'GET', credentials } = options
-  const comparable = typeof headers !== 'function' && !fetch && typeof (body ?? '') === 'string'
-  if (!comparable && !explicit) {
+export function tabsKey({ portableKey, url, options }: ShareRequest, explicit: string | undefined): string {
+  if (portableKey === undefined && !explicit) {
     throw new TypeError(
-      "typed-sse/tabs: a headers function, custom fetch or non-string body cannot be compared across tabs, which may hold other users' credentials: use share: tabs.key('user-42')",
+      "typed-sse/tabs: a function option (headers, doneWhen, reconnectRequest, retry.shouldRetry), a custom fetch, a non-string body or a storage object cannot be compared across tabs, which may hold other users' credentials: use share: tabs.key('user-42')",
     )
   }
-  // 2: the version of the messages (`protocol.ts`; raise it with any change to them), so that the tabs of
-  // two versions of an app (one loaded before a deploy, one after) never share a channel.
-  return JSON.stringify([2, comparable ? key : [url, method.toUpperCase(), credentials], explicit])
+  const { method = 'GET', credentials } = options
+  // 3: the version of the messages (`protocol.ts`; raise it with any change to them or to the key), so that
+  // the tabs of two versions of an app (one loaded before a deploy, one after) never share a channel.
+  return JSON.stringify([3, portableKey ?? [url, method.toUpperCase(), credentials], explicit])
 }
 
 /** `typed-sse:` and the SHA-256 of `key` in hex: the name of the key's Web Lock and BroadcastChannel. */

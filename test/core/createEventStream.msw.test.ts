@@ -25,10 +25,13 @@ function serve(...handlers: Parameters<typeof server.use>): Request[] {
   return requests
 }
 
-function statusLog(stream: { state: StreamState; subscribeState(listener: () => void): () => void }) {
+function statusLog(stream: {
+  state: StreamState
+  onState(listener: (state: StreamState) => void): () => void
+}) {
   const log: string[] = [stream.state.status]
-  stream.subscribeState(() => {
-    if (log.at(-1) !== stream.state.status) log.push(stream.state.status)
+  stream.onState((state) => {
+    if (log.at(-1) !== state.status) log.push(state.status)
   })
   return log
 }

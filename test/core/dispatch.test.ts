@@ -39,7 +39,7 @@ describe('dispatching a chunk of events', () => {
       seenInHandlers.push(`${event.id}=${stream.state.lastEventId}`)
     })
     const notified: StreamState[] = []
-    stream.subscribeState(() => notified.push(stream.state))
+    stream.onState((state) => notified.push(state))
     await until(() => stream.state.status === 'closed')
 
     expect(seenInHandlers).toHaveLength(200)

@@ -1,4 +1,4 @@
-// The page's life: `resume` (the last event ID kept across reloads), `pauseWhenHidden` and
+// The page's life: `persist` (the last event ID kept across reloads), `pauseWhenHidden` and
 // `lastEventIdParam`, against a real loopback server, a fake document and fake timers.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
@@ -82,7 +82,7 @@ describe('lastEventIdParam', () => {
   })
 })
 
-describe('resume', () => {
+describe('persist', () => {
   afterEach(() => {
     vi.useRealTimers()
   })
@@ -90,12 +90,12 @@ describe('resume', () => {
   it('starts the next stream of the same key after the last event the previous one received', async () => {
     const server = track(await startSseServer({ count: 8 }))
     const { storage, items } = memoryStorage()
-    const first = track(createEventStream(server.url, { resume: storage }))
+    const first = track(createEventStream(server.url, { persist: storage }))
     const seen = record(first)
     await until(() => seen.events.length === 8, 3000, 'eight events')
     first.close() // writes the pending ID (as pagehide does on a reload)
     expect([...items.values()]).toEqual(['8'])
-    const second = track(createEventStream(server.url, { resume: storage }))
+    const second = track(createEventStream(server.url, { persist: storage }))
     expect(second.state.lastEventId).toBe('8')
     await until(() => server.requests.length === 2, 3000, 'the second request')
     expect(server.requests[1]?.lastEventId).toBe('8')
@@ -107,15 +107,15 @@ describe('resume', () => {
       new Response('id: 7\ndata: 1\n\n', {
         headers: { 'content-type': 'text/event-stream' },
       })) as typeof globalThis.fetch
-    const one = track(createEventStream('http://127.0.0.1:9/a', { fetch, resume: storage, retry: false }))
+    const one = track(createEventStream('http://127.0.0.1:9/a', { fetch, persist: storage, retry: false }))
     await until(() => one.state.status === 'closed')
     one.close()
     expect(
-      track(createEventStream('http://127.0.0.1:9/a', { fetch, resume: storage, lastEventId: '3' })).state
+      track(createEventStream('http://127.0.0.1:9/a', { fetch, persist: storage, lastEventId: '3' })).state
         .lastEventId,
     ).toBe('3')
     expect(
-      track(createEventStream('http://127.0.0.1:9/b', { fetch, resume: storage })).state.lastEventId,
+      track(createEventStream('http://127.0.0.1:9/b', { fetch, persist: storage })).state.lastEventId,
     ).toBe('')
     expect(items.size).toBe(1)
   })
@@ -134,7 +134,7 @@ describe('resume', () => {
         { headers: { 'content-type': 'text/event-stream' } },
       )) as typeof globalThis.fetch
     const stream = track(
-      createEventStream('http://127.0.0.1:9/fast', { fetch, resume: storage, decode: 'text' }),
+      createEventStream('http://127.0.0.1:9/fast', { fetch, persist: storage, decode: 'text' }),
     )
     const { events } = record(stream)
     await vi.advanceTimersByTimeAsync(0)
@@ -147,7 +147,7 @@ describe('resume', () => {
     }
     await vi.advanceTimersByTimeAsync(600)
     console.log(
-      `resume: ${events.length} events in 3 s (10,000/s), ${writes.length} storage writes (${(writes.length / 3).toFixed(1)}/s)`,
+      `persist: ${events.length} events in 3 s (10,000/s), ${writes.length} storage writes (${(writes.length / 3).toFixed(1)}/s)`,
     )
     expect(events).toHaveLength(30_000)
     expect(writes.length).toBeLessThanOrEqual(7)
@@ -164,7 +164,7 @@ describe('resume', () => {
     ]
     const fetch = (async () => responses.shift()) as unknown as typeof globalThis.fetch
     const stream = track(
-      createEventStream('http://127.0.0.1:9/done', { fetch, resume: storage, retry: { initialDelay: 1 } }),
+      createEventStream('http://127.0.0.1:9/done', { fetch, persist: storage, retry: { initialDelay: 1 } }),
     )
     await until(() => stream.state.status === 'closed', 3000, 'the 204')
     expect([...items.values()]).toEqual(['y'])
@@ -173,17 +173,17 @@ describe('resume', () => {
   it('reports storage that throws once, and the stream goes on', async () => {
     const server = track(await startSseServer({ count: 3 }))
     const { storage } = memoryStorage(true)
-    const stream = track(createEventStream(server.url, { resume: storage }))
+    const stream = track(createEventStream(server.url, { persist: storage }))
     const { events, errors } = record(stream)
     await until(() => events.length === 3, 3000, 'the events')
     stream.close()
     expect(errors.map((error) => error.code)).toEqual(['storage'])
-    expect(errors[0]?.message).toMatch(/resume storage failed.*insecure/)
+    expect(errors[0]?.message).toMatch(/`persist` storage failed.*insecure/)
   })
 
   it("reports 'session' once where there is no sessionStorage (Node), and the stream goes on", async () => {
     const server = track(await startSseServer({ count: 2 }))
-    const stream = track(createEventStream(server.url, { resume: 'session' }))
+    const stream = track(createEventStream(server.url, { persist: 'session' }))
     const { events, errors } = record(stream)
     await until(() => events.length === 2, 3000, 'the events')
     expect(errors.map((error) => error.code)).toEqual(['storage'])
@@ -198,7 +198,7 @@ describe('resume', () => {
     const stream = track(
       createEventStream('http://127.0.0.1:9/feed?token=s3cret', {
         fetch,
-        resume: storage,
+        persist: storage,
         headers: { authorization: 'Bearer s3cret' },
         retry: false,
       }),
@@ -219,7 +219,7 @@ describe('resume', () => {
     }) as typeof globalThis.fetch
     const run = async (share: false | ShareStrategy) => {
       const stream = createEventStream('http://127.0.0.1:9/feed', {
-        resume: storage,
+        persist: storage,
         fetch,
         retry: false,
         share,
@@ -233,8 +233,8 @@ describe('resume', () => {
     expect(sent).toEqual([null, '42', '42'])
   })
 
-  it('rejects a resume option that is not storage', () => {
-    expect(() => createEventStream('http://127.0.0.1:9/s', { resume: {} as StorageLike })).toThrow(/resume/)
+  it('rejects a persist option that is not storage', () => {
+    expect(() => createEventStream('http://127.0.0.1:9/s', { persist: {} as StorageLike })).toThrow(/persist/)
   })
 })
 

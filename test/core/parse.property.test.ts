@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { ParserOptions } from '../../src/core/wire/parse'
+import type { ParserOptions } from '../../src/core/wire/types'
 import { decodeChunks, type ParseOutcome, parseChunks, splitText, toBytes } from '../fixtures/parserHarness'
 
 /** One block of a generated stream; only blocks with data lines are events. */

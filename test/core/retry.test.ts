@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest'
+import { resolveConnection } from '../../src/core/api/resolveOptions'
+import type { RetryOptions } from '../../src/core/api/retryOptions'
 import {
   backoffDelay,
   isRetryableByDefault,
-  normalizeRetryOptions,
   parseRetryAfter,
+  type RetryPolicy,
+  shouldRetry,
 } from '../../src/core/connection/retry'
 import { EventStreamError } from '../../src/core/errors'
 
-const noJitter = normalizeRetryOptions({ jitter: false }) as Exclude<
-  ReturnType<typeof normalizeRetryOptions>,
-  false
->
+/** The retry policy that `resolveConnection` makes of a `retry` option (validated, defaults filled in). */
+const retryPolicy = (retry: RetryOptions | false | undefined) =>
+  resolveConnection('http://127.0.0.1:9/stream', retry === undefined ? {} : { retry }).retry
+
+const noJitter = retryPolicy({ jitter: false }) as RetryPolicy
 
 describe('backoff', () => {
   it('doubles from 1 s up to the 30 s ceiling by default', () => {
@@ -24,26 +28,26 @@ describe('backoff', () => {
   })
 
   it('draws full jitter uniformly between 0 and the exponential ceiling', () => {
-    const policy = normalizeRetryOptions({}) as typeof noJitter
+    const policy = retryPolicy({}) as RetryPolicy
     expect(backoffDelay(policy, 3, undefined, () => 0)).toBe(0)
     expect(backoffDelay(policy, 3, undefined, () => 0.5)).toBe(4000)
     expect(backoffDelay(policy, 3, undefined, () => 0.999_999)).toBe(7999)
   })
 
   it('honours factor and maxDelay', () => {
-    const policy = normalizeRetryOptions({
+    const policy = retryPolicy({
       jitter: false,
       initialDelay: 100,
       factor: 3,
       maxDelay: 1000,
-    }) as typeof noJitter
+    }) as RetryPolicy
     expect([0, 1, 2, 3].map((attempt) => backoffDelay(policy, attempt))).toEqual([100, 300, 900, 1000])
   })
 })
 
 describe('retry options', () => {
   it('fills in the documented defaults', () => {
-    expect(normalizeRetryOptions(undefined)).toEqual({
+    expect(retryPolicy(undefined)).toEqual({
       initialDelay: 1000,
       maxDelay: 30000,
       factor: 2,
@@ -54,7 +58,7 @@ describe('retry options', () => {
   })
 
   it('keeps `false` as "never reconnect"', () => {
-    expect(normalizeRetryOptions(false)).toBe(false)
+    expect(retryPolicy(false)).toBe(false)
   })
 
   it.each([
@@ -63,11 +67,11 @@ describe('retry options', () => {
     [{ factor: 0.5 }, /retry.factor/],
     [{ maxAttempts: -2 }, /retry.maxAttempts/],
   ])('rejects %o with a message naming the option', (options, message) => {
-    expect(() => normalizeRetryOptions(options)).toThrow(message)
+    expect(() => retryPolicy(options)).toThrow(message)
   })
 
   it('rejects a number where an options object belongs', () => {
-    expect(() => normalizeRetryOptions(3 as never)).toThrow(/options object or false/)
+    expect(() => retryPolicy(3 as never)).toThrow(/options object or false/)
   })
 })
 
@@ -104,5 +108,26 @@ describe('default retry classification', () => {
   ] as const)('%s %s → retry %s', (code, status, expected) => {
     const error = new EventStreamError(code, 'x', status === undefined ? {} : { status })
     expect(isRetryableByDefault(error)).toBe(expected)
+  })
+
+  it('gives shouldRetry what the default decides, so a rule for 401 keeps the rest', () => {
+    const calls: unknown[][] = []
+    const policy = retryPolicy({
+      shouldRetry: (error, attempt, byDefault) => {
+        calls.push([error.code, attempt, byDefault])
+        return error.status === 401 ? attempt <= 3 : byDefault
+      },
+    }) as RetryPolicy
+    const http = (status: number) => new EventStreamError('http', 'x', { status })
+    expect(shouldRetry(policy, http(401), 3)).toBe(true)
+    expect(shouldRetry(policy, http(401), 4)).toBe(false)
+    expect(shouldRetry(policy, http(404), 1)).toBe(false)
+    expect(shouldRetry(policy, new EventStreamError('network', 'x'), 9)).toBe(true)
+    expect(calls).toEqual([
+      ['http', 3, false],
+      ['http', 4, false],
+      ['http', 1, false],
+      ['network', 9, true],
+    ])
   })
 })

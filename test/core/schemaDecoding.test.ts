@@ -32,6 +32,34 @@ describe('Standard Schema decoding in a stream', () => {
     expect(order).toEqual(['slow 1', 'fast 2', 'slow 3', 'fast 4'])
   })
 
+  it('drops events still in an async schema when a finite stream starts again from the start', async () => {
+    const server = track(createMockStream())
+    const slow = z.object({ n: z.number() }).refine(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20)) // slow on purpose: the point of the test
+      return true
+    })
+    const stream = track(
+      createEventStream('https://api.test/answer', {
+        fetch: server.fetch,
+        method: 'POST',
+        body: '{}',
+        decode: { message: slow },
+      }),
+    )
+    const order: string[] = []
+    stream.onRestart(() => order.push('restart'))
+    stream.on('message', (data) => order.push(`n ${data.n}`))
+    await server.waitForConnection()
+    server.send({ data: { n: 1 } })
+    server.send({ data: { n: 2 } })
+    stream.reconnect() // while both are in the schema
+    await server.waitForConnection(2)
+    server.send({ data: { n: 1 } })
+    await until(() => order.length === 2)
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    expect(order).toEqual(['restart', 'n 1'])
+  })
+
   it('reports a schema failure with its issues and the event, and goes on', async () => {
     const server = track(createMockStream())
     const stream = track(

@@ -5,7 +5,6 @@ import {
   createEventStream,
   type ShareRequest,
   type ShareStrategy,
-  shareEventStream,
   subscribe,
 } from '../../src/index'
 import { createMockStream } from '../../src/testing'
@@ -65,9 +64,9 @@ describe('the share option', () => {
     expect(sharedConnectionCount()).toBe(0)
   })
 
-  it('gives shareEventStream and subscribe their own connections with share: false', async () => {
+  it('gives createEventStream and subscribe their own connections with share: false', async () => {
     const server = track(createMockStream())
-    const stream = track(shareEventStream(URL, { fetch: server.fetch, share: false }))
+    const stream = track(createEventStream(URL, { fetch: server.fetch, share: false }))
     const unsubscribe = track(subscribe(URL, {}, { fetch: server.fetch, share: false }))
     await server.waitForConnection(2)
     expect(sharedConnectionCount()).toBe(0)
@@ -81,8 +80,8 @@ describe('the share option', () => {
     const { strategy, requests, closed } = recordingStrategy('41')
     const options = { fetch: server.fetch, share: strategy, decode: 'text' as const }
     const first = track(createEventStream<{ message: string }>(URL, options))
-    const second = track(shareEventStream<{ message: string }>(URL, options))
-    const page = track(shareEventStream(URL, { fetch: server.fetch }))
+    const second = track(createEventStream<{ message: string }>(URL, options))
+    const page = track(createEventStream(URL, { fetch: server.fetch, share: 'page' }))
     const other = track(createEventStream(`${URL}?other`, options))
     expect(requests.map((request) => request.url)).toEqual([URL, `${URL}?other`])
     expect(requests[0]?.options).toBe(options)
@@ -117,9 +116,9 @@ describe('the share option', () => {
     const a = recordingStrategy()
     const b = recordingStrategy()
     const streams = [
-      track(shareEventStream(URL, { fetch: server.fetch, share: a.strategy })),
-      track(shareEventStream(URL, { fetch: server.fetch, share: b.strategy })),
-      track(shareEventStream(URL, { fetch: server.fetch })),
+      track(createEventStream(URL, { fetch: server.fetch, share: a.strategy })),
+      track(createEventStream(URL, { fetch: server.fetch, share: b.strategy })),
+      track(createEventStream(URL, { fetch: server.fetch, share: 'page' })),
     ]
     expect(sharedConnectionCount()).toBe(3)
     expect([a.requests.length, b.requests.length]).toEqual([1, 1])
@@ -134,7 +133,7 @@ describe('the share option', () => {
     for (const share of [true, 'tabs', null, {}, 0]) {
       expect(() => createEventStream(URL, { share: share as never })).toThrow(TypeError)
       expect(() => subscribe(URL, {}, { share: share as never })).toThrow(
-        /share must be false, 'page' or a strategy/,
+        /`share` must be false, 'page' or a strategy/,
       )
     }
     const refusing: ShareStrategy = {
@@ -142,7 +141,7 @@ describe('the share option', () => {
         throw new TypeError('not this one')
       },
     }
-    expect(() => shareEventStream(URL, { share: refusing })).toThrow('not this one')
+    expect(() => createEventStream(URL, { share: refusing })).toThrow('not this one')
     expect(sharedConnectionCount()).toBe(0)
   })
 

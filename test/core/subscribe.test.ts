@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { shareEventStream } from '../../src/core/api/share'
-import { type StreamState, subscribe } from '../../src/index'
+import { createEventStream, type StreamState, subscribe } from '../../src/index'
 import { createMockStream } from '../../src/testing'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { flushMicrotasks, until } from '../helpers/until'
@@ -184,11 +183,11 @@ describe('subscribe', () => {
   })
 })
 
-describe('shareEventStream', () => {
+describe("createEventStream with share: 'page'", () => {
   it('reports a closed state to a stream that left, while the shared connection stays open for the others', async () => {
     const server = track(createMockStream())
-    const a = track(shareEventStream(URL, { fetch: server.fetch }))
-    const b = track(shareEventStream(URL, { fetch: server.fetch }))
+    const a = track(createEventStream(URL, { fetch: server.fetch, share: 'page' }))
+    const b = track(createEventStream(URL, { fetch: server.fetch, share: 'page' }))
     await until(() => b.state.status === 'open')
     a.close()
     await flushMicrotasks()
@@ -202,9 +201,10 @@ describe('closing during backoff', () => {
   it('reports a closed state without a scheduled retry delay', async () => {
     const server = track(createMockStream())
     const stream = track(
-      shareEventStream(URL, {
+      createEventStream(URL, {
         fetch: server.fetch,
         retry: { initialDelay: 10_000, jitter: false },
+        share: 'page',
       }),
     )
     await server.waitForConnection()

@@ -38,7 +38,7 @@ export async function startRecordedStream(
   const states: StreamState[] = []
   stream.onAny((event) => events.push(event))
   stream.onError((error) => errors.push(error))
-  stream.subscribeState(() => states.push(stream.state))
+  stream.onState((state) => states.push(state))
   /** `fetch` calls so far: a retry starts with one, synchronously (unlike its request at the server). */
   return { server, stream, events, errors, states, fetches: () => fetches }
 }

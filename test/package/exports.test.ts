@@ -31,9 +31,9 @@ async function smoke(file: string): Promise<SmokeResult> {
  * type tests check them).
  */
 const PUBLIC_API = {
-  core: ['EventStreamError', 'createEventStream', 'isEventStreamError', 'shareEventStream', 'subscribe'],
+  core: ['EventStreamError', 'createEventStream', 'isEventStreamError', 'subscribe'],
   react: ['useEventStream'],
-  testing: ['createMockStream', 'encodeEvent', 'eventStreamHandler', 'eventStreamResponse'],
+  testing: ['createMockChat', 'createMockStream', 'encodeEvent', 'eventStreamHandler', 'eventStreamResponse'],
   tabs: ['tabs'],
 }
 

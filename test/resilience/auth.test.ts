@@ -64,8 +64,8 @@ describe('auth: fresh headers on every attempt', () => {
     )
     const tokens = ['stale', 'expired', 'fresh']
     const headers = vi.fn(() => ({ authorization: `Bearer ${tokens.shift() ?? 'fresh'}` }))
-    const shouldRetry = vi.fn(
-      (error: EventStreamError, attempt: number) => error.status === 401 && attempt <= 3,
+    const shouldRetry = vi.fn((error: EventStreamError, attempt: number, byDefault: boolean) =>
+      error.status === 401 ? attempt <= 3 : byDefault,
     )
     const ids: string[] = []
     const errors: EventStreamError[] = []
@@ -79,8 +79,8 @@ describe('auth: fresh headers on every attempt', () => {
       ['http', 401],
     ])
     expect(shouldRetry.mock.calls).toEqual([
-      [errors[0], 1],
-      [errors[1], 2],
+      [errors[0], 1, false],
+      [errors[1], 2, false],
     ])
     expect(stream.state.status).toBe('open')
     expect(stream.state.error).toBeUndefined()
@@ -150,7 +150,7 @@ describe('auth: fresh headers on every attempt', () => {
     'gives one headers error when the headers function %s, and asks shouldRetry',
     async (_what, headers, message) => {
       const server = await serve(() => ({ kind: 'stream' }))
-      const shouldRetry = vi.fn((_error: EventStreamError, _attempt: number) => false)
+      const shouldRetry = vi.fn((_error: EventStreamError, _attempt: number, _byDefault: boolean) => false)
       const stream = track(
         createEventStream(server.url, { headers: headers as never, retry: { initialDelay: 1, shouldRetry } }),
       )
@@ -160,6 +160,7 @@ describe('auth: fresh headers on every attempt', () => {
       expect(stream.state.error?.message).not.toMatch(/s3cret/)
       expect(shouldRetry).toHaveBeenCalledTimes(1)
       expect(shouldRetry.mock.calls[0]?.[1]).toBe(1)
+      expect(shouldRetry.mock.calls[0]?.[2]).toBe(true) // retried by default
       expect(server.requests).toHaveLength(0)
     },
   )

@@ -89,8 +89,8 @@ describe('no leaks over many create/close cycles', () => {
   it('cancels the body when a state listener closes the stream the moment it opens', async () => {
     const { fetch, counts } = streamingFetch(false)
     const stream = track(createEventStream('http://127.0.0.1:9/stream', { fetch }))
-    stream.subscribeState(() => {
-      if (stream.state.status === 'open') stream.close()
+    stream.onState((state) => {
+      if (state.status === 'open') stream.close()
     })
     const received: unknown[] = []
     stream.onAny((event) => received.push(event))

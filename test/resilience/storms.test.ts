@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { backoffDelay, normalizeRetryOptions, type RetryPolicy } from '../../src/core/connection/retry'
+import { resolveConnection } from '../../src/core/api/resolveOptions'
+import { backoffDelay, type RetryPolicy } from '../../src/core/connection/retry'
 import { createEventStream, type EventStream } from '../../src/index'
 import { countFetches, fakeClientTimers, runClientTimers } from '../helpers/clientTimers'
 import { closeAfterEach } from '../helpers/closeAfterEach'
@@ -54,9 +55,9 @@ describe('no reconnect storms against an always-failing server', () => {
       return always500(...args)
     }) as unknown as typeof globalThis.fetch
     const stream = track(createEventStream('http://127.0.0.1:9/always-500', { fetch }))
-    stream.subscribeState(() => {
-      if (stream.state.status === 'reconnecting' && stream.state.retryDelay !== undefined) {
-        delays.push(stream.state.retryDelay)
+    stream.onState((state) => {
+      if (state.status === 'reconnecting' && state.retryDelay !== undefined) {
+        delays.push(state.retryDelay)
       }
     })
     await vi.advanceTimersByTimeAsync(10 * 60_000)
@@ -101,28 +102,58 @@ describe('no reconnect storms against an always-failing server', () => {
 describe('no reconnect storms from a server that flaps', () => {
   const track = closeAfterEach()
 
-  it('sends a few requests per second at most to a server that answers retry: 0, one event and an immediate end', async () => {
+  it('sends a few requests per second at most to a server that answers retry: 0 and the same event without an ID, then ends', async () => {
     const server = track(
       await startSseServer({
-        count: 1000,
-        frame: (n) => `retry: 0\nid: ${n}\ndata: ${n}\n\n`,
-        respond: () => ({ kind: 'stream', limit: 1, endWhenDone: true }),
+        respond: () => ({
+          kind: 'reply',
+          status: 200,
+          headers: { 'content-type': 'text/event-stream' },
+          body: 'retry: 0\ndata: hello\n\n',
+        }),
       }),
     )
-    const ids: string[] = []
     const stream = track(createEventStream(server.url, { decode: 'text' }))
-    stream.onAny((event) => ids.push(event.id))
     await sleep(2000) // real time is the point: how many requests a flapping server gets in 2 s
     stream.close()
     console.log(
-      `flapping server (retry: 0, one event per response): ${server.requests.length} requests in 2 s`,
+      `storm server (retry: 0, the same event without an ID, then the end): ${server.requests.length} requests in 2 s`,
     )
     expect(server.requests.length).toBeLessThanOrEqual(10)
     expect(server.requests.length).toBeGreaterThanOrEqual(2)
-    // Each request resumes after the event before: nothing is lost or repeated.
-    expect(ids).toEqual(ids.map((_id, i) => String(i + 1)))
     expect(stream.state.attempt).toBeGreaterThanOrEqual(server.requests.length - 1)
   })
+
+  it('follows a server that cuts every 1 to 60 events with retry: 5 but moves on: 5,000 events well under 20 s', async () => {
+    const random = createRandom(20_261_206)
+    const total = 5000
+    const server = track(
+      await startSseServer({
+        count: total,
+        frame: (n) => `id: ${n}\ndata: ${n}\n\n`,
+        respond: () => ({
+          kind: 'stream',
+          prefix: 'retry: 5\n\n',
+          limit: 1 + Math.floor(random.next() * 60),
+          endWhenDone: true,
+        }),
+      }),
+    )
+    const ids: string[] = []
+    const start = performance.now()
+    const stream = track(createEventStream(server.url, { decode: 'text' }))
+    stream.onAny((event) => ids.push(event.id))
+    await until(() => ids.length === total, 19_000, 'every event')
+    const seconds = (performance.now() - start) / 1000
+    stream.close()
+    console.log(
+      `flapping server (retry: 5, cut every 1-60 events): ${total} events over ${server.requests.length} connections in ${seconds.toFixed(1)} s`,
+    )
+    // In order, none lost or repeated: each connection resumed after the event before.
+    expect(ids).toEqual(ids.map((_id, i) => String(i + 1)))
+    expect(seconds).toBeLessThan(15)
+    expect(server.requests.length).toBeGreaterThan(80)
+  }, 20_000)
 
   it('still grows the delay from the 100 ms floor when every response ends at once after retry: 0', async () => {
     const server = track(
@@ -137,21 +168,28 @@ describe('no reconnect storms from a server that flaps', () => {
     )
     const stream = track(createEventStream(server.url, { retry: { initialDelay: 1000, jitter: false } }))
     const delays: number[] = []
-    stream.subscribeState(() => {
-      const { status, retryDelay } = stream.state
+    stream.onState(({ status, retryDelay }) => {
       if (status === 'reconnecting' && retryDelay !== undefined) delays.push(retryDelay)
     })
     await until(() => delays.length === 3, 3000, 'three reconnects')
     expect(delays).toEqual([100, 200, 400])
   })
 
-  it('resets the backoff only after a connection stayed open for resetAfter', async () => {
+  it('resets the backoff after a connection without progress stayed open for resetAfter', async () => {
     // Two failures, a connection that ends too soon, then one that stays open long enough, then an end.
+    // None of them delivers an event: only the time open can reset the backoff.
+    const emptyEnd: Plan = {
+      kind: 'reply',
+      status: 200,
+      headers: { 'content-type': 'text/event-stream' },
+      body: ': nothing\n\n',
+    }
     const plans: Plan[] = [
       { kind: 'reply', status: 500 },
       { kind: 'reply', status: 500 },
-      { kind: 'stream', limit: 1, endWhenDone: true },
-      { kind: 'stream', limit: 1, pace: 0, stallAfter: Number.POSITIVE_INFINITY },
+      emptyEnd,
+      { kind: 'stream', limit: 0, stallAfter: Number.POSITIVE_INFINITY },
+      { kind: 'stream', limit: 0, stallAfter: Number.POSITIVE_INFINITY },
     ]
     const server = track(
       await startSseServer({ respond: (request) => plans[request.index] ?? { kind: 'stream' } }),
@@ -161,8 +199,7 @@ describe('no reconnect storms from a server that flaps', () => {
     )
     const delays: number[] = []
     const attempts: number[] = []
-    stream.subscribeState(() => {
-      const { status, retryDelay, attempt } = stream.state
+    stream.onState(({ status, retryDelay, attempt }) => {
       if (status === 'reconnecting' && retryDelay !== delays.at(-1)) delays.push(retryDelay as number)
       if (attempt !== attempts.at(-1)) attempts.push(attempt)
     })
@@ -174,6 +211,23 @@ describe('no reconnect storms from a server that flaps', () => {
     await until(() => server.requests.length === 5, 3000, 'the reconnect')
     expect(delays).toEqual([20, 40, 80, 20]) // back to initialDelay
     expect(attempts).toEqual([1, 2, 3, 0, 1])
+  })
+
+  it('resets the backoff as soon as a connection makes progress (a new last event ID), long before resetAfter', async () => {
+    const plans: Plan[] = [
+      { kind: 'reply', status: 500 },
+      { kind: 'reply', status: 500 },
+      { kind: 'stream', limit: 1, stallAfter: Number.POSITIVE_INFINITY },
+    ]
+    const server = track(
+      await startSseServer({ respond: (request) => plans[request.index] ?? { kind: 'stream' } }),
+    )
+    const stream = track(
+      createEventStream(server.url, { retry: { initialDelay: 20, jitter: false, resetAfter: 60_000 } }),
+    )
+    await until(() => stream.state.lastEventId === '1', 3000, 'the first event')
+    expect(stream.state.attempt).toBe(0)
+    expect(server.requests).toHaveLength(3)
   })
 
   it('rejects a resetAfter that is not a number ≥ 0', () => {
@@ -221,7 +275,7 @@ describe('maxAttempts', () => {
 
 describe('jitter spreads clients that reconnect at the same moment', () => {
   it('draws backoffDelay uniformly over [0, ceiling): full spread, flat deciles', () => {
-    const policy = normalizeRetryOptions({}) as RetryPolicy
+    const policy = resolveConnection('http://127.0.0.1:9/x', {}).retry as RetryPolicy
     const random = createRandom(7)
     for (const attempt of [0, 3, 8]) {
       const ceiling = Math.min(30_000, 1000 * 2 ** attempt)
@@ -248,7 +302,8 @@ describe('jitter spreads clients that reconnect at the same moment', () => {
       }
     }
     // Without jitter every client waits exactly the ceiling: a thundering herd.
-    const noJitter = normalizeRetryOptions({ jitter: false }) as RetryPolicy
+    const noJitter = resolveConnection('http://127.0.0.1:9/x', { retry: { jitter: false } })
+      .retry as RetryPolicy
     expect(new Set(Array.from({ length: 100 }, () => backoffDelay(noJitter, 2)))).toEqual(new Set([4000]))
   })
 
@@ -265,8 +320,7 @@ describe('jitter spreads clients that reconnect at the same moment', () => {
             retry: { initialDelay: 400, maxDelay: 400, jitter },
           }),
         )
-        stream.subscribeState(() => {
-          const { status, retryDelay } = stream.state
+        stream.onState(({ status, retryDelay }) => {
           if (status === 'reconnecting' && retryDelay !== undefined) delays.push(retryDelay)
         })
         streams.push(stream)

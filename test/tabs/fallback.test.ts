@@ -59,12 +59,16 @@ describe('share: tabs outside a page (Node)', () => {
     expect(tabs.key('user-1')).not.toBe(tabs.key('user-2'))
   })
 
-  it('refuses a headers function, a custom fetch or a non-string body without an explicit key, and says why', () => {
+  it('refuses options that only compare within a page (functions, a custom fetch, a body that is not text) without an explicit key, and says why', () => {
     const mock = createMockStream()
     const refused = [
       { headers: () => ({ authorization: 'Bearer secret' }) },
       { fetch: mock.fetch },
-      { method: 'POST', body: new URLSearchParams({ q: 'x' }) },
+      { method: 'POST', body: new Blob(['x']) },
+      { doneWhen: () => false },
+      { reconnectRequest: () => false as const },
+      { retry: { shouldRetry: () => true } },
+      { persist: { getItem: () => null, setItem() {}, removeItem() {} } },
     ]
     for (const options of refused) {
       expect(() => createEventStream('https://sse.test/feed', { ...options, share: tabs })).toThrow(

@@ -3,6 +3,7 @@
 // delay, and resumes at once (with Last-Event-ID) when any tab shows again. A tab that goes away, with or
 // without a word, stops keeping it open.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { resolveConnection } from '../../src/core/api/resolveOptions'
 import { createConnection } from '../../src/core/connection/connection'
 import type { Connection, ShareRequest, StreamState } from '../../src/index'
 import { tabs } from '../../src/tabs'
@@ -46,8 +47,9 @@ function openTab(
   const request: ShareRequest = {
     url: URL,
     key: JSON.stringify([URL, 'test']),
+    portableKey: undefined, // a custom fetch: only an explicit key can share across tabs
     options: pauseWhenHidden === 'off' ? forEveryTab : { ...forEveryTab, pauseWhenHidden },
-    open: (lastEventId) => createConnection(URL, { ...forEveryTab, lastEventId }),
+    open: (lastEventId) => createConnection(resolveConnection(URL, { ...forEveryTab, lastEventId })),
   }
   const page = setDocument(visibility)
   const connection = tabs.key(key).connect(request)

@@ -1,6 +1,7 @@
 // The tab side of `share: tabs` in Node with fake Web Locks and Node's BroadcastChannel: several tab
 // connections of one process stand for several tabs (each asked directly, as each tab's page would).
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { resolveConnection } from '../../src/core/api/resolveOptions'
 import { createConnection } from '../../src/core/connection/connection'
 import { type Connection, EventStreamError, type ShareRequest, type StreamState } from '../../src/index'
 import { tabs } from '../../src/tabs'
@@ -34,8 +35,9 @@ function openTab(server: MockStream, key = 'feed'): Tab {
   const request: ShareRequest = {
     url: URL,
     key: JSON.stringify([URL, 'test']),
+    portableKey: undefined, // a custom fetch: only an explicit key can share across tabs
     options,
-    open: (lastEventId) => createConnection(URL, { ...options, lastEventId }),
+    open: (lastEventId) => createConnection(resolveConnection(URL, { ...options, lastEventId })),
   }
   const connection = tabs.key(key).connect(request)
   open.push(connection)

@@ -121,6 +121,7 @@ describe('errors and request options', () => {
       | 'idle-timeout'
       | 'handler'
       | 'headers'
+      | 'request'
       | 'storage'
     >()
     expectTypeOf<EventStreamError['url']>().toEqualTypeOf<string | undefined>()

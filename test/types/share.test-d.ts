@@ -5,7 +5,6 @@ import {
   type EventStreamOptions,
   type ShareRequest,
   type ShareStrategy,
-  shareEventStream,
   subscribe,
 } from '../../src/index'
 import { useEventStream } from '../../src/react'
@@ -17,7 +16,7 @@ describe('the share option', () => {
     createEventStream('/s', { share: false })
     createEventStream('/s', { share: 'page' })
     createEventStream('/s', { share: tabs })
-    shareEventStream('/s', { share: tabs.key('user-42') })
+    createEventStream('/s', { share: tabs.key('user-42') })
     subscribe('/s', {}, { share: tabs })
     useEventStream('/s', { share: tabs })
   })

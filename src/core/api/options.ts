@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from '../delivery/standardSchema'
-import type { EventStreamError } from '../errors'
 import type { Connection, EventMap } from '../types'
+import type { RetryOptions } from './retryOptions'
 
 // The options users pass: what a connection requests and how it survives failures, how a stream decodes,
 // and how it shares its connection.
@@ -22,41 +22,46 @@ export type DecodeOption<E extends EventMap> =
   | ((raw: string, type: string) => unknown)
   | DecodeMap<E>
 
-/** Reconnect policy: exponential backoff with full jitter. @public */
-export interface RetryOptions {
-  /** Base delay of the first retry in ms; the server's `retry:` field replaces it. @defaultValue 1000 */
-  initialDelay?: number
-  /** Upper bound of any delay in ms. @defaultValue 30000 */
-  maxDelay?: number
-  /** Growth of the delay per consecutive failure. @defaultValue 2 */
-  factor?: number
-  /** Full jitter: wait a random time between 0 and the computed delay. @defaultValue true */
-  jitter?: boolean
-  /**
-   * Give up after this many consecutive failed attempts (requests that failed, or connections that ended
-   * before `resetAfter`): `maxAttempts: 3` sends at most 3 requests in a row that fail, then closes.
-   * @defaultValue Infinity
-   */
-  maxAttempts?: number
-  /**
-   * The backoff (and `state.attempt`) resets once a connection has stayed open this many ms. A connection
-   * that ends sooner counts as a failed attempt, so that a server that ends every response at once (even
-   * with `retry: 0`) gets a few requests per second at most, not a storm.
-   * @defaultValue 5000
-   */
-  resetAfter?: number
-  /**
-   * Decides whether an error is retried (overrides the default: network, idle timeout, `headers`, 5xx, 408
-   * and 429 retry; other 4xx and wrong content types do not). `attempt` counts consecutive failures, from 1.
-   */
-  shouldRetry?: (error: EventStreamError, attempt: number) => boolean
+/**
+ * The request to resume a stream with (see `reconnectRequest`): each field given replaces the original
+ * request's (`headers` are merged over the original headers). A `method` of GET or HEAD drops the
+ * original body. `Last-Event-ID` (or `lastEventIdParam`) is added as usual.
+ * @public
+ */
+export interface ReconnectRequest {
+  /** Where to resume, e.g. `/chat/${id}/stream`; relative URLs resolve against the original URL. */
+  url?: string | URL
+  /** The method, e.g. `'GET'` to resume an answer started with a POST. */
+  method?: string
+  /** The body; `null` sends none. */
+  body?: BodyInit | null
+  /** Headers merged over the original ones. */
+  headers?: HeadersInit
+}
+
+/** What `reconnectRequest` gets to decide how to resume. @public */
+export interface ReconnectContext {
+  /** The last event ID received ('' when the server sent none). */
+  lastEventId: string
+  /** Consecutive failed attempts so far, from 1. */
+  attempt: number
+}
+
+/** An event as `doneWhen` sees it, before it is decoded. @public */
+export interface RawEvent {
+  /** The event name, `message` when the server sent none. */
+  type: string
+  /** The exact data string. */
+  raw: string
+  /** The last event ID at dispatch. */
+  id: string
 }
 
 /** Headers for every request; a function is called before every attempt (refresh a token there). @public */
 export type HeadersOption = HeadersInit | (() => HeadersInit | Promise<HeadersInit>)
 
 /**
- * Where `resume` keeps last event IDs: `sessionStorage`, `localStorage`, or an object of yours with the
+ * Where `persist` keeps last event IDs: `sessionStorage`, `localStorage`, or an object of yours with the
  * same synchronous methods. For an asynchronous store (IndexedDB, React Native's AsyncStorage), keep a
  * synchronous copy in memory, load it before creating the stream, and write it through in `setItem`.
  * @public
@@ -102,7 +107,7 @@ export interface ConnectionOptions {
    * and then left alone. The key is a hash of the URL, method, credentials, string body and static headers,
    * never the credentials themselves. Off by default.
    */
-  resume?: 'session' | 'local' | StorageLike
+  persist?: 'session' | 'local' | StorageLike
   /**
    * Close the connection after the page has been hidden this many ms, and reconnect at once (no backoff,
    * with `Last-Event-ID`) when it is visible again. While paused, `status` is `reconnecting` without a
@@ -124,6 +129,36 @@ export interface ConnectionOptions {
    * the next event. @defaultValue 4 MiB (4,194,304 characters)
    */
   maxEventSize?: number
+  /**
+   * A response that ends (an LLM answer, a GraphQL subscription over SSE) rather than a feed. A finite
+   * stream completes when its body ends or `doneWhen` accepts an event: status `closed` without an error,
+   * `for await` ends, no reconnect. Before its first event it retries as the `retry` policy says; after
+   * it, it is never sent again from the start (that would run the model again and repeat the text): it
+   * resumes with the server's event IDs (the same request with `Last-Event-ID`) or `reconnectRequest`,
+   * and otherwise a drop closes it with the `network` error. `reconnect()` starts it again on purpose.
+   * A feed (`finite: false`) reconnects when its body ends, as `EventSource` does.
+   * @defaultValue `true` for methods other than GET, `false` for GET
+   */
+  finite?: boolean
+  /**
+   * Whether this event ends the stream: it is not delivered (never a `decode` error), and the stream
+   * completes as a finished finite stream does. Works for feeds too.
+   * @defaultValue for finite streams, `raw === '[DONE]'` (the end marker of OpenAI-compatible APIs); none for feeds
+   * @example
+   * doneWhen: (event) => event.type === 'message_stop' // Anthropic's messages API
+   */
+  doneWhen?: (event: RawEvent) => boolean
+  /**
+   * The request that resumes the stream after its first event (a finite stream's or a feed's): a
+   * {@link ReconnectRequest} merged over the original, `false` to close instead (with the error that
+   * ended the connection). May be async. Before the first event, the original request is retried.
+   * @example
+   * // an answer started with a POST resumes with a GET of its chat ID
+   * reconnectRequest: () => ({ url: `/chat/${chatId}/stream`, method: 'GET' })
+   */
+  reconnectRequest?: (
+    context: ReconnectContext,
+  ) => ReconnectRequest | false | Promise<ReconnectRequest | false>
 }
 
 /** Options of {@link createEventStream}. @public */
@@ -133,10 +168,11 @@ export interface EventStreamOptions<E extends EventMap = EventMap> extends Conne
   /** Aborting it closes the stream, like `close()`. */
   signal?: AbortSignal
   /**
-   * Which connection the stream uses: `false` its own, `'page'` the one this page opens for the same
-   * URL, method, body, credentials, headers and `fetch` (ref-counted), or a {@link ShareStrategy} such as
-   * `tabs` from `typed-sse/tabs` (one connection for all tabs of the browser).
-   * @defaultValue `false` for `createEventStream`, `'page'` for `subscribe`, `shareEventStream` and `useEventStream`
+   * Which connection the stream uses: `false` its own, `'page'` the one this page opens for equal
+   * connection options (every option but `decode` and `signal`: values by value, functions by identity;
+   * ref-counted, `close()` releases this stream only), or a {@link ShareStrategy} such as `tabs` from
+   * `typed-sse/tabs` (one connection for all tabs of the browser).
+   * @defaultValue `false` for `createEventStream`, `'page'` for `subscribe` and `useEventStream`
    */
   share?: false | 'page' | ShareStrategy
 }
@@ -160,16 +196,22 @@ export interface ShareRequest {
   /** The absolute URL. */
   readonly url: string
   /**
-   * The page's sharing key: URL, method, credentials, body and headers, with strings and static headers
-   * by value and the rest (a headers function, `fetch`, a non-string body) by a number that only means
+   * The page's connection key: every connection option (all but `decode` and `signal`), values by value
+   * and the rest (functions, a body that is not text, a storage object) by a number that only means
    * something in this page. It may contain credentials: never show or store it as it is.
    */
   readonly key: string
-  /** The options of the first stream that asked. */
+  /**
+   * The key as other pages can compare it: every connection option but `pauseWhenHidden`, by value;
+   * `undefined` when one only compares by identity (a function, a custom `fetch`, a body that is not
+   * text). It may contain credentials too.
+   */
+  readonly portableKey: string | undefined
+  /** The options of the first stream that asked (checked already). */
   readonly options: ConnectionOptions
   /**
    * Opens a connection of this page for the request, starting with `lastEventId` as its resume point;
-   * with `''`, where the options say (their `lastEventId`, or the ID that `resume` stored).
+   * with `''`, where the options say (their `lastEventId`, or the ID that `persist` stored).
    */
   open(lastEventId: string): Connection
 }

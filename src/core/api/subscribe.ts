@@ -1,7 +1,8 @@
 import type { EventStreamError } from '../errors'
 import type { EventMap, StreamEvent, StreamState } from '../types'
+import { assertType } from './assert'
 import type { EventStreamOptions } from './options'
-import { shareEventStream } from './share'
+import { openEventStream } from './share'
 
 /** Handlers of {@link subscribe}, by event name. @public */
 export type EventHandlers<E extends EventMap> = {
@@ -18,7 +19,7 @@ export interface SubscribeOptions<E extends EventMap> extends EventStreamOptions
 
 /**
  * Listens to an event stream with one handler per event name; the simplest way to consume SSE without
- * React. Subscriptions to the same URL, method, body, credentials and headers share one connection.
+ * React. Subscriptions with equal connection options (all but `decode` and `signal`) share one connection.
  *
  * @returns a function that unsubscribes (the shared connection closes when its last subscriber leaves)
  * @example
@@ -39,13 +40,15 @@ export function subscribe<E extends EventMap>(
     )
   }
   const { onError, onState, ...streamOptions } = options
-  const stream = shareEventStream<E>(url, streamOptions)
-  for (const [type, handler] of Object.entries(handlers)) {
-    if (handler) stream.on(type, handler as never)
-  }
+  const entries = Object.entries(handlers)
+  for (const [type, handler] of entries) assertType(`handlers.${type}`, handler, 'function')
+  assertType('onError', onError, 'function')
+  assertType('onState', onState, 'function')
+  const stream = openEventStream<E>(url, streamOptions, 'page')
+  for (const [type, handler] of entries) if (handler) stream.on(type, handler as never)
   if (onError) stream.onError(onError)
   if (onState) {
-    stream.subscribeState(() => onState(stream.state))
+    stream.onState(onState)
     onState(stream.state)
   }
   return () => stream.close()

@@ -31,6 +31,10 @@ export class Consumers {
     for (const listener of this.#listeners) listener.state()
   }
 
+  restarted(): void {
+    for (const listener of this.#listeners) listener.restarted?.()
+  }
+
   closed(error: EventStreamError | undefined): void {
     for (const listener of this.#listeners) listener.closed(error)
   }

@@ -1,6 +1,6 @@
-import { invalidOption } from '../api/assert'
-import { sharingKey } from '../api/connectionKey'
-import type { ConnectionOptions, StorageLike } from '../api/options'
+import { connectionKey, REQUEST_FIELDS } from '../api/connectionKey'
+import type { StorageLike } from '../api/options'
+import type { ConnectionConfig } from '../api/resolveOptions'
 import { EventStreamError, reasonOf } from '../errors'
 import { hash } from './hash'
 import { onPageHide } from './pageEvents'
@@ -9,8 +9,8 @@ import { after, type Cancel } from './timers'
 /** The least time between two writes of the stored ID: at most 2 writes per second, at any event rate. */
 const WRITE_INTERVAL = 500
 
-/** The last event ID of one connection, kept in storage across reloads (the `resume` option). */
-export interface ResumeStore {
+/** The last event ID of one connection, kept in storage across reloads (the `persist` option). */
+export interface PersistedId {
   /** The stored last event ID, '' when there is none. */
   read(): string
   /** Stores `id`, throttled: the latest ID is written at most every 500 ms, and on `pagehide`. */
@@ -22,23 +22,19 @@ export interface ResumeStore {
 }
 
 /**
- * The store for `options.resume`, or `undefined` when it is off. Storage that throws (full, disabled,
+ * The store for `config.persist`, or `undefined` when it is off. Storage that throws (full, disabled,
  * private mode, missing) is reported once through `report`, then left alone: the stream goes on.
  */
-export function createResumeStore(
-  href: string,
-  options: ConnectionOptions,
+export function createPersistedId(
+  config: ConnectionConfig,
   report: (error: EventStreamError) => void,
-): ResumeStore | undefined {
-  const { resume: source } = options
-  if (source === undefined) return undefined
-  const resume = source
-  if (resume !== 'session' && resume !== 'local' && !isStorageLike(resume)) {
-    invalidOption('resume', "'session', 'local' or an object with getItem, setItem and removeItem", resume)
-  }
-  // The stable parts of the connection key (functions and non-string bodies left out: their identity
-  // changes with every page load), hashed so that no credential lands in a storage key.
-  const key = `typed-sse:${hash(sharingKey(href, options, () => null))}`
+): PersistedId | undefined {
+  const { persist } = config
+  if (persist === undefined) return undefined
+  const source = persist
+  // What is requested (functions and non-string bodies left out: their identity changes with every page
+  // load), hashed so that no credential lands in a storage key.
+  const key = `typed-sse:${hash(connectionKey(config, () => null, REQUEST_FIELDS))}`
   let storage: StorageLike | undefined
   let broken = false
   let pending: string | undefined
@@ -47,11 +43,11 @@ export function createResumeStore(
   function use<T>(action: (storage: StorageLike) => T): T | undefined {
     if (broken) return undefined
     try {
-      storage ??= typeof resume === 'string' ? pageStorage(resume) : resume
+      storage ??= typeof source === 'string' ? pageStorage(source) : source
       return action(storage)
     } catch (cause) {
       broken = true
-      const message = `typed-sse: the resume storage failed, the stream goes on without it (${reasonOf(cause)})`
+      const message = `typed-sse: the \`persist\` storage failed, the stream goes on without it (${reasonOf(cause)})`
       // A microtask later: a failure while the stream is created reaches the handlers added right after.
       queueMicrotask(() => report(new EventStreamError('storage', message, { cause })))
       return undefined
@@ -92,13 +88,4 @@ function pageStorage(kind: 'session' | 'local'): StorageLike {
   ]
   if (!storage) throw new Error(`${kind}Storage is not available here`)
   return storage
-}
-
-function isStorageLike(value: unknown): value is StorageLike {
-  const storage = value as Partial<StorageLike> | null
-  return (
-    typeof storage?.getItem === 'function' &&
-    typeof storage.setItem === 'function' &&
-    typeof storage.removeItem === 'function'
-  )
 }

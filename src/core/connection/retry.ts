@@ -1,5 +1,4 @@
-import { assertNumber, invalidOption } from '../api/assert'
-import type { RetryOptions } from '../api/options'
+import type { RetryOptions } from '../api/retryOptions'
 import type { EventStreamError } from '../errors'
 
 /** A validated retry policy with every default filled in. */
@@ -25,21 +24,6 @@ export const defaultRetryOptions: Readonly<RetryPolicy> = {
  */
 export const MIN_SERVER_RETRY = 100
 
-/** Fills in defaults and rejects invalid numbers with a message that says what to pass instead. */
-export function normalizeRetryOptions(retry: false | RetryOptions | undefined): RetryPolicy | false {
-  if (retry === false) return false
-  if (retry !== undefined && (typeof retry !== 'object' || retry === null)) {
-    invalidOption('retry', 'an options object or false', retry)
-  }
-  const policy: RetryPolicy = { ...defaultRetryOptions, ...retry }
-  const minimum = { initialDelay: 0, maxDelay: 0, factor: 1, maxAttempts: 1, resetAfter: 0 } as const
-  for (const [name, min] of Object.entries(minimum)) {
-    // A factor below 1 would shrink the delay on every failure; fewer than 1 attempt means no request.
-    assertNumber(`retry.${name}`, policy[name as keyof typeof minimum], min)
-  }
-  return policy
-}
-
 /**
  * Whether to try again after `attempt` consecutive failed attempts (from 1), the last one failing with
  * `error` (`undefined`: the server ended the body). A throwing `shouldRetry` counts as "no".
@@ -51,9 +35,10 @@ export function shouldRetry(
 ): boolean {
   if (policy === false || attempt >= policy.maxAttempts) return false
   if (error === undefined) return true
-  if (!policy.shouldRetry) return isRetryableByDefault(error)
+  const byDefault = isRetryableByDefault(error)
+  if (!policy.shouldRetry) return byDefault
   try {
-    return policy.shouldRetry(error, attempt)
+    return policy.shouldRetry(error, attempt, byDefault)
   } catch {
     return false
   }
@@ -68,13 +53,14 @@ export function retryDelay(
   attempt: number,
   serverRetry: number | undefined,
   retryAfter: number | undefined,
+  random?: () => number,
 ): number {
   // At least 1 ms, so that consecutive failures still grow the delay after `initialDelay: 0`.
   const base = Math.max(
     1,
     serverRetry === undefined ? policy.initialDelay : Math.max(MIN_SERVER_RETRY, serverRetry),
   )
-  return Math.max(retryAfter ?? 0, backoffDelay(policy, attempt - 1, base))
+  return Math.max(retryAfter ?? 0, backoffDelay(policy, attempt - 1, base, random))
 }
 
 /**
@@ -85,16 +71,16 @@ export function backoffDelay(
   policy: RetryPolicy,
   attempt: number,
   baseDelay = policy.initialDelay,
-  random: () => number = Math.random,
+  random = Math.random,
 ): number {
   const ceiling = Math.min(policy.maxDelay, baseDelay * policy.factor ** attempt)
   return policy.jitter ? Math.floor(random() * ceiling) : ceiling
 }
 
-/** Whether an error is retried when the user gave no `shouldRetry`. */
+/** Whether the default policy retries an error (`shouldRetry` gets it as `byDefault`). */
 export function isRetryableByDefault({ code, status = 0 }: EventStreamError): boolean {
   if (code === 'http') return status >= 500 || status === 408 || status === 429
-  return code === 'network' || code === 'idle-timeout' || code === 'headers'
+  return code === 'network' || code === 'idle-timeout' || code === 'headers' || code === 'request'
 }
 
 /**

@@ -26,19 +26,19 @@ export function initialState(status: StreamState['status'], lastEventId: string)
   return { status, lastEventId, attempt: 0, error: undefined, retryDelay: undefined }
 }
 
-/** The live state of a connection, and its immutable snapshots. */
-export interface StateStore {
+/** The live state of a connection (its fields, and what its rules keep besides), and its snapshots. */
+export interface StateStore<T extends StateFields> {
   /** The current fields (read-only: change them with `set` and `setLastEventId`). */
-  readonly fields: Readonly<StateFields>
-  /** The current snapshot: the same object until something changed, built when first read. */
+  readonly fields: Readonly<T>
+  /** The current snapshot: the same object until a field of `StreamState` changed, built when first read. */
   snapshot(): StreamState
-  /** Applies `patch` (a key present with `undefined` clears that field). @returns whether anything changed */
-  set(patch: Partial<StateFields>): boolean
+  /** Takes the fields of `next`. @returns whether a field of `StreamState` changed */
+  set(next: Readonly<T>): boolean
   /** Sets the last event ID: the one change per event, so it allocates nothing until `snapshot()`. */
   setLastEventId(id: string): void
 }
 
-export function createStateStore(initial: StateFields): StateStore {
+export function createStateStore<T extends StateFields>(initial: T): StateStore<T> {
   const fields = { ...initial }
   let snapshot: StreamState | undefined
   return {
@@ -47,14 +47,9 @@ export function createStateStore(initial: StateFields): StateStore {
       snapshot ??= snapshotOf(fields)
       return snapshot
     },
-    set(patch) {
-      let changed = false
-      for (const key in patch) {
-        const value = patch[key as keyof StateFields]
-        if (fields[key as keyof StateFields] === value) continue
-        ;(fields as Record<string, unknown>)[key] = value
-        changed = true
-      }
+    set(next) {
+      const changed = !sameFields(fields, next)
+      Object.assign(fields, next)
       if (changed) snapshot = undefined
       return changed
     },
@@ -72,7 +67,10 @@ export function snapshotOf(fields: Readonly<StateFields>): StreamState {
   return state as StreamState
 }
 
-/** Whether two states agree on every field, except `ignored`. */
-export function sameState(a: StreamState, b: StreamState, ignored?: keyof StreamState): boolean {
+/** A state or its fields. */
+type Fields = { readonly [K in keyof StreamState]?: unknown }
+
+/** Whether two states agree on every field of `StreamState`, except `ignored`. */
+export function sameFields(a: Fields, b: Fields, ignored?: keyof StreamState): boolean {
   return STATE_FIELDS.every((key) => key === ignored || a[key] === b[key])
 }

@@ -21,7 +21,9 @@ export interface StreamHooks {
   /** The connection's recoverable error. */
   error(error: EventStreamError): void
   /** The connection's state changed. */
-  state(): void
+  stateChanged(): void
+  /** A finite stream starts again from the start. */
+  restarted(): void
   /** The connection closed (with the fatal error, if any). */
   closed(error: EventStreamError | undefined): void
 }
@@ -43,6 +45,8 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
   #stopped = false
   /** The tail of events waiting for async schemas; later events queue behind it to keep order. */
   #pending: Promise<void> | undefined = undefined
+  /** Counts restarts: an event still decoding from before one is dropped when its decode settles. */
+  #run = 0
 
   constructor(decode: Decoder, hooks: StreamHooks) {
     this.#decode = decode
@@ -61,7 +65,11 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
     const typed = this.handlers.get(type)
     if (!typed && this.anyHandlers.size === 0 && this.sinks.size === 0) return
     const pending = this.#pending
-    if (pending) this.#enqueue(pending.then(() => this.#decodeAndDeliver(type, raw, id)))
+    const run = this.#run
+    if (pending)
+      this.#enqueue(
+        pending.then(() => (run === this.#run ? this.#decodeAndDeliver(type, raw, id) : undefined)),
+      )
     else this.#decodeAndDeliver(type, raw, id, typed)
   }
 
@@ -70,7 +78,13 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
   }
 
   state(): void {
-    this.#hooks.state()
+    this.#hooks.stateChanged()
+  }
+
+  restarted(): void {
+    this.#run++
+    this.#pending = undefined
+    this.#hooks.restarted()
   }
 
   closed(error: EventStreamError | undefined): void {
@@ -93,9 +107,10 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
       return
     }
     if (data instanceof PendingDecode) {
+      const run = this.#run
       const settled = data.promise.then(
-        (value) => this.#deliver(type, raw, id, value),
-        (error) => this.#decodeFailed(error),
+        (value) => void (run === this.#run && this.#deliver(type, raw, id, value)),
+        (error) => void (run === this.#run && this.#decodeFailed(error)),
       )
       if (!this.#pending) this.#enqueue(settled)
       return settled
@@ -135,9 +150,9 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
   }
 }
 
-/** The `handler` error for a throw in an event handler (with `event`) or a state listener. */
+/** The `handler` error for a throw in an event handler (with `event`) or a state or restart listener. */
 export function handlerError(cause: unknown, event?: StreamEvent): EventStreamError {
-  const where = event ? `a handler of "${event.type}" events` : 'a state listener'
+  const where = event ? `a handler of "${event.type}" events` : 'a state or restart listener'
   return new EventStreamError('handler', `typed-sse: ${where} threw: ${reasonOf(cause)}`, {
     cause,
     ...(event && { event: { type: event.type, raw: event.raw } }),

@@ -1,85 +1,200 @@
-import type { EventStreamOptions } from '../api/options'
-import { sameState } from '../connection/state'
+import type { ResolvedOptions } from '../api/resolveOptions'
+import { sameFields } from '../connection/state'
 import type { EventStreamError } from '../errors'
-import type { AnyStreamEvent, Connection, EventMap, EventStream, StreamState } from '../types'
-import { createDecoder } from './decode'
-import { Fanout, handlerError, LOW_WATER } from './fanout'
+import type { AnyStreamEvent, Connection, EventMap, EventStream, StreamEvent, StreamState } from '../types'
+import { Fanout, handlerError, LOW_WATER, type StreamHooks } from './fanout'
 import { createPushIterator } from './iterator'
 
 /**
- * The typed face of a connection: decodes its raw events with this consumer's decoders and fans them out
+ * The typed face of a connection: decodes its raw events with this consumer's decoder and fans them out
  * to handlers and iterators (`fanout.ts`), and keeps this consumer's view of the state. `release` runs
  * once when this consumer closes (it closes or unshares the connection).
  */
 export function createStreamOver<E extends EventMap>(
   connection: Connection,
-  options: Pick<EventStreamOptions<E>, 'decode' | 'signal'>,
+  options: Pick<ResolvedOptions, 'decode' | 'signal'>,
   release: () => void,
 ): EventStream<E> {
-  const errorHandlers = new Set<(error: EventStreamError) => void>()
-  const stateListeners = new Set<() => void>()
-  let closed = false
+  return new ConsumerStream<E>(connection, options, release)
+}
+
+class ConsumerStream<E extends EventMap> implements EventStream<E>, StreamHooks {
+  readonly #connection: Connection
+  readonly #fanout: Fanout<E>
+  readonly #signal: AbortSignal | undefined
+  readonly #release: () => void
+  readonly #detach: () => void
+  readonly #errorHandlers = new Set<(error: EventStreamError) => void>()
+  readonly #stateListeners = new Set<(state: StreamState) => void>()
+  readonly #restartListeners = new Set<() => void>()
+  #closed = false
   /** The fatal error that closed the connection, for loops started after it. */
-  let fatal: EventStreamError | undefined
+  #fatal: EventStreamError | undefined
   /** This consumer's own last error (decode, handler), newer than the connection's. */
-  let ownError: EventStreamError | undefined
+  #ownError: EventStreamError | undefined
   /** The state `state` last returned (the same object until something changed). */
-  let state = connection.state
+  #state: StreamState
   /** The state the state listeners last heard of (reading `state` in a handler must not swallow a change). */
-  let notified = state
-  let lastStatus = state.status
+  #notified: StreamState
+  #lastStatus: StreamState['status']
 
-  const fanout = new Fanout<E>(createDecoder(options.decode), {
-    ownError(error) {
-      ownError = error
-      notifyState()
-      reportError(error)
-    },
-    error(error) {
-      ownError = undefined
-      notifyState()
-      reportError(error)
-    },
-    state() {
-      const { status } = connection
-      if (status !== 'closed') fatal = undefined
-      if (status === 'open' && lastStatus !== 'open') ownError = undefined
-      lastStatus = status
-      // Without listeners nobody needs the snapshot now: `state` builds it when read.
-      if (stateListeners.size > 0) notifyState()
-    },
-    closed(error) {
-      fatal = error
-      endLoops(error)
-    },
-  })
-  const { handlers, anyHandlers, sinks } = fanout
-
-  function currentState(): StreamState {
-    const base = connection.state
-    if (closed) return state
-    if (ownError === undefined) return base
-    return state.error === ownError && sameState(state, base, 'error') ? state : { ...base, error: ownError }
+  constructor(
+    connection: Connection,
+    options: Pick<ResolvedOptions, 'decode' | 'signal'>,
+    release: () => void,
+  ) {
+    this.#connection = connection
+    this.#signal = options.signal
+    this.#release = release
+    this.#state = this.#notified = connection.state
+    this.#lastStatus = this.#state.status
+    this.#fanout = new Fanout<E>(options.decode, this)
+    this.#detach = connection.attach(this.#fanout)
+    this.close = this.close.bind(this)
+    if (this.#signal?.aborted) this.close()
+    else this.#signal?.addEventListener('abort', this.close, { once: true })
   }
 
-  function notifyState(): void {
-    state = currentState()
-    if (state !== notified) emitState()
-  }
-
-  function emitState(): void {
-    notified = state
-    for (const listener of stateListeners) {
-      try {
-        listener()
-      } catch (cause) {
-        reportError(handlerError(cause))
-      }
+  on<K extends keyof E & string>(
+    type: K,
+    handler: (data: E[K], event: StreamEvent<K, E[K]>) => void,
+  ): () => void {
+    this.#connection.drained?.() // a handler cannot wait: reading goes on if it waited for loops
+    const { handlers } = this.#fanout
+    const set = handlers.get(type) ?? new Set()
+    handlers.set(type, set)
+    const entry = handler as (data: unknown) => void
+    set.add(entry)
+    return () => {
+      set.delete(entry)
+      if (set.size === 0 && handlers.get(type) === set) handlers.delete(type)
     }
   }
 
-  function reportError(error: EventStreamError): void {
-    for (const handler of errorHandlers) {
+  onAny(handler: (event: AnyStreamEvent<E>) => void): () => void {
+    this.#connection.drained?.()
+    return listen(this.#fanout.anyHandlers, handler)
+  }
+
+  onError(handler: (error: EventStreamError) => void): () => void {
+    return listen(this.#errorHandlers, handler)
+  }
+
+  onState(listener: (state: StreamState) => void): () => void {
+    return listen(this.#stateListeners, listener)
+  }
+
+  onRestart(listener: () => void): () => void {
+    return listen(this.#restartListeners, listener)
+  }
+
+  get state(): StreamState {
+    if (!this.#closed) this.#state = this.#currentState()
+    return this.#state
+  }
+
+  reconnect(): void {
+    if (!this.#closed) this.#connection.reconnect()
+  }
+
+  close(): void {
+    if (this.#closed) return
+    const last = this.#currentState()
+    this.#closed = true
+    this.#fanout.stop()
+    this.#signal?.removeEventListener('abort', this.close)
+    this.#detach()
+    if (last.status === 'closed') this.#state = last
+    else {
+      const { retryDelay: _noMoreRetry, ...rest } = last // closed: no attempt is scheduled any more
+      this.#state = { ...rest, status: 'closed' }
+    }
+    this.#endLoops()
+    this.#release()
+    if (this.#state !== this.#notified) this.#emitState()
+    // Clear each set too: a handler that closes the stream stops the rest of the same event's handlers.
+    const { handlers, anyHandlers } = this.#fanout
+    for (const set of handlers.values()) set.clear()
+    handlers.clear()
+    anyHandlers.clear()
+    this.#errorHandlers.clear()
+    this.#stateListeners.clear()
+    this.#restartListeners.clear()
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<AnyStreamEvent<E>> {
+    const { sink, iterator } = createPushIterator<AnyStreamEvent<E>>(this.close, (buffered) => {
+      if (buffered === LOW_WATER) this.#connection.drained?.()
+    })
+    if (this.#closed) sink.end()
+    else if (this.#connection.status === 'closed') sink.end(this.#fatal)
+    else this.#fanout.sinks.add(sink)
+    return iterator
+  }
+
+  // What the fan-out reports besides events (StreamHooks).
+
+  ownError(error: EventStreamError): void {
+    this.#ownError = error
+    this.#notifyState()
+    this.#reportError(error)
+  }
+
+  error(error: EventStreamError): void {
+    this.#ownError = undefined
+    this.#notifyState()
+    this.#reportError(error)
+  }
+
+  stateChanged(): void {
+    const { status } = this.#connection
+    if (status !== 'closed') this.#fatal = undefined
+    if (status === 'open' && this.#lastStatus !== 'open') this.#ownError = undefined
+    this.#lastStatus = status
+    // Without listeners nobody needs the snapshot now: `state` builds it when read.
+    if (this.#stateListeners.size > 0) this.#notifyState()
+  }
+
+  restarted(): void {
+    for (const listener of this.#restartListeners) this.#call(listener)
+  }
+
+  closed(error: EventStreamError | undefined): void {
+    this.#fatal = error
+    this.#endLoops(error)
+  }
+
+  #currentState(): StreamState {
+    const base = this.#connection.state
+    const state = this.#state
+    const ownError = this.#ownError
+    if (this.#closed) return state
+    if (ownError === undefined) return base
+    return state.error === ownError && sameFields(state, base, 'error') ? state : { ...base, error: ownError }
+  }
+
+  #notifyState(): void {
+    this.#state = this.#currentState()
+    if (this.#state !== this.#notified) this.#emitState()
+  }
+
+  #emitState(): void {
+    const state = this.#state
+    this.#notified = state
+    for (const listener of this.#stateListeners) this.#call(listener, state)
+  }
+
+  /** Calls a state or restart listener; a throw is reported as a `handler` error. */
+  #call<T>(listener: (value: T) => void, value?: T): void {
+    try {
+      listener(value as T)
+    } catch (cause) {
+      this.#reportError(handlerError(cause))
+    }
+  }
+
+  #reportError(error: EventStreamError): void {
+    for (const handler of this.#errorHandlers) {
       try {
         handler(error)
       } catch (cause) {
@@ -88,80 +203,15 @@ export function createStreamOver<E extends EventMap>(
     }
   }
 
-  function endLoops(error?: EventStreamError): void {
+  #endLoops(error?: EventStreamError): void {
+    const { sinks } = this.#fanout
     for (const sink of sinks) sink.end(error)
     sinks.clear()
   }
+}
 
-  const detach = connection.attach(fanout)
-
-  function close(): void {
-    if (closed) return
-    const last = currentState()
-    closed = true
-    fanout.stop()
-    options.signal?.removeEventListener('abort', close)
-    detach()
-    if (last.status === 'closed') state = last
-    else {
-      const { retryDelay: _noMoreRetry, ...rest } = last // closed: no attempt is scheduled any more
-      state = { ...rest, status: 'closed' }
-    }
-    endLoops()
-    release()
-    if (state !== notified) emitState()
-    // Clear each set too: a handler that closes the stream stops the rest of the same event's handlers.
-    for (const set of handlers.values()) set.clear()
-    handlers.clear()
-    anyHandlers.clear()
-    errorHandlers.clear()
-    stateListeners.clear()
-  }
-
-  if (options.signal?.aborted) close()
-  else options.signal?.addEventListener('abort', close, { once: true })
-
-  return {
-    on(type, handler) {
-      connection.drained?.() // a handler cannot wait: reading goes on if it waited for loops
-      const set = handlers.get(type) ?? new Set()
-      handlers.set(type, set)
-      const entry = handler as (data: unknown) => void
-      set.add(entry)
-      return () => {
-        set.delete(entry)
-        if (set.size === 0 && handlers.get(type) === set) handlers.delete(type)
-      }
-    },
-    onAny(handler) {
-      connection.drained?.()
-      anyHandlers.add(handler)
-      return () => anyHandlers.delete(handler)
-    },
-    onError(handler) {
-      errorHandlers.add(handler)
-      return () => errorHandlers.delete(handler)
-    },
-    get state() {
-      if (!closed) state = currentState()
-      return state
-    },
-    subscribeState(listener) {
-      stateListeners.add(listener)
-      return () => stateListeners.delete(listener)
-    },
-    reconnect() {
-      if (!closed) connection.reconnect()
-    },
-    close,
-    [Symbol.asyncIterator]() {
-      const { sink, iterator } = createPushIterator<AnyStreamEvent<E>>(close, (buffered) => {
-        if (buffered === LOW_WATER) connection.drained?.()
-      })
-      if (closed) sink.end()
-      else if (connection.status === 'closed') sink.end(fatal)
-      else sinks.add(sink)
-      return iterator
-    },
-  }
+/** Adds `listener` to `set`; returns the function that removes it. */
+function listen<T>(set: Set<T>, listener: T): () => void {
+  set.add(listener)
+  return () => set.delete(listener)
 }

@@ -1,19 +1,23 @@
+import type { ConnectionConfig } from '../api/resolveOptions'
+import { isDoneMarker } from '../api/resolveOptions'
 import type { Consumers } from '../connection/consumers'
+import type { ConnectionState, Input } from '../connection/rules'
 import { type Cancel, watchIdle } from '../connection/timers'
-import type { EventStreamError } from '../errors'
+import { EventStreamError, reasonOf } from '../errors'
 import { keepShape } from '../keepShape'
-import { createParser, type ParserCallbacks } from '../wire/parse'
-import type { createFailures } from './failures'
+import { createParser } from '../wire/parse'
+import type { ParserCallbacks } from '../wire/types'
+import type { Failures } from './failures'
 import { readBody } from './readBody'
 import type { RequestBuilder } from './request'
 import { classifyResponse, discard } from './response'
 
 /** One request and the reading of its response. Whatever arrives for an attempt that is no longer active is ignored. */
 export class Attempt {
-  /** Cleared when the attempt ends. (Read for every event: a class, see `keepShape`.) */
+  /** Cleared when the attempt stops. (Read for every event: a class, see `keepShape`.) */
   active = true
   readonly controller = new AbortController()
-  /** What to stop when the attempt ends: its timers and its body reader. */
+  /** What to stop when the attempt stops: its timers and its body reader. */
   readonly stops: Cancel[] = []
 
   constructor() {
@@ -23,94 +27,85 @@ export class Attempt {
 
 /** What an attempt needs from its connection, and how it reports back. */
 export interface AttemptHost {
-  readonly href: string
+  readonly config: ConnectionConfig
   readonly request: RequestBuilder
-  readonly failures: ReturnType<typeof createFailures>
-  readonly fetch: typeof globalThis.fetch
-  readonly idleTimeout: number | undefined
-  readonly maxEventSize: number
+  readonly failures: Failures
   readonly consumers: Consumers
-  /** The last event ID: the resume point of the request, where its parser starts. */
-  lastEventId(): string
-  /** A new last event ID arrived (consumers hear of it at the end of its chunk). */
-  setLastEventId(id: string): void
-  /** The response is an event stream: its body is read next. */
-  opened(attempt: Attempt): void
-  /** The attempt failed with `error`, or its body ended (`undefined`): retry or close. */
-  ended(attempt: Attempt, error: EventStreamError | undefined, retryAfter?: number): void
-  /** The server answered 204: no more attempts. */
-  finished(attempt: Attempt): void
-  /** The server sent `retry:`. */
-  serverRetry(delay: number): void
-  /** A recoverable error (an event over `maxEventSize`). */
+  /** The connection's live state: the resume point, the attempt count, whether the stream has started. */
+  readonly fields: Readonly<ConnectionState>
+  /** What happened, for the connection's rules (ignored once the attempt is not the current one). */
+  input(attempt: Attempt, input: Input): void
+  /** A recoverable error (an event over `maxEventSize`, a throwing `doneWhen`): `state.error`, and reported. */
   report(error: EventStreamError): void
+  /** A new last event ID: written at once (consumers hear of it at the end of its chunk). */
+  setLastEventId(id: string): void
   /** Before every read: a promise to wait for while the consumers are backed up, else `undefined`. */
   ready(): Promise<void> | undefined
   /** Whether reading waits for backed-up consumers (the idle watchdog excuses the silence then). */
   waitingForConsumers(): boolean
 }
 
+const OPENED: Input = { type: 'opened' }
+const FINISHED: Input = { type: 'finished' }
+const DECLINED: Input = { type: 'declined' }
+
 /**
- * Runs one attempt: build the request (headers, `Last-Event-ID`) → fetch → classify the response
- * (`classifyResponse`: open, done, or failed) → read and parse the body → report how it ended. It never
- * rejects: anything thrown in it becomes an `EventStreamError` for `host.ended`.
+ * Runs one attempt: build the request (headers, `Last-Event-ID`; with `resume`, `reconnectRequest`'s) →
+ * fetch → classify the response (`classifyResponse`: open, done, or failed) → read and parse the body →
+ * report how it ended as an input. It never rejects: anything thrown becomes an `EventStreamError`.
  */
-export async function runAttempt(attempt: Attempt, host: AttemptHost): Promise<void> {
-  const { request, failures, idleTimeout } = host
+export async function runAttempt(attempt: Attempt, host: AttemptHost, resume: boolean): Promise<void> {
+  const { request, failures, config, fields } = host
+  const { idleTimeout } = config
   let secrets = request.urlSecrets
+  let opened = false
   const fail = (what: string, cause: unknown) => {
-    if (attempt.active) host.ended(attempt, failures.network(what, cause, secrets))
+    const error = failures.network(what, cause, secrets)
+    host.input(attempt, opened ? { type: 'dropped', error } : { type: 'failed', error })
   }
   const watchdog =
     idleTimeout === undefined
       ? undefined
       : watchIdle(
           idleTimeout,
-          () => host.ended(attempt, failures.idle(idleTimeout)),
-          host.waitingForConsumers,
+          () => host.input(attempt, { type: 'dropped', error: failures.idle(idleTimeout) }),
+          () => host.waitingForConsumers(),
         )
   if (watchdog) attempt.stops.push(watchdog.cancel)
 
   let response: unknown
   try {
-    const built = await request.build(host.lastEventId(), attempt.controller.signal)
+    const context = resume ? { lastEventId: fields.lastEventId, attempt: fields.attempt } : undefined
+    const built = await request.build(fields.lastEventId, attempt.controller.signal, context)
     if (!attempt.active) return
+    if (built === false) return host.input(attempt, DECLINED)
     secrets = built.secrets
-    response = await host.fetch(built.url, built.init)
+    // Looked up at every attempt (a test may install its mock later), and called as a plain function.
+    response = await (config.fetch ?? globalThis.fetch)(built.url, built.init)
   } catch (cause) {
-    fail('request failed', cause)
-    return
+    return fail('request failed', cause)
   }
-  if (!attempt.active) {
-    discard(response)
-    return
-  }
+  if (!attempt.active) return discard(response)
   let body: ReadableStream<Uint8Array | string>
   try {
-    const outcome = classifyResponse(response, failures.where, host.href)
+    const outcome = classifyResponse(response, failures.where, config.url)
     if (outcome.kind !== 'open') {
       discard(response)
-      if (outcome.kind === 'done') host.finished(attempt)
-      else host.ended(attempt, outcome.error, outcome.retryAfter)
-      return
+      return host.input(attempt, outcome.kind === 'done' ? FINISHED : { type: 'failed', ...outcome })
     }
     body = outcome.body
   } catch (cause) {
-    fail('unreadable response', cause) // a response whose getters throw
-    return
+    return fail('unreadable response', cause) // a response whose getters throw
   }
-  host.opened(attempt)
-  if (!attempt.active) {
-    discard(response) // a state listener closed or reconnected as the stream opened
-    return
-  }
+  opened = true
+  host.input(attempt, OPENED)
+  if (!attempt.active) return discard(response) // a state listener closed or reconnected as the stream opened
   try {
     await read(attempt, host, body, watchdog?.touch)
   } catch (cause) {
-    fail('connection lost', cause)
-    return
+    return fail('connection lost', cause)
   }
-  if (attempt.active) host.ended(attempt, undefined)
+  host.input(attempt, { type: 'ended', cut: failures.cut() })
 }
 
 /**
@@ -125,8 +120,8 @@ function read(
 ): Promise<void> {
   const events = new ParsedEvents(attempt, host)
   const parser = createParser(events, {
-    lastEventId: host.lastEventId(),
-    maxEventSize: host.maxEventSize,
+    lastEventId: host.fields.lastEventId,
+    maxEventSize: host.config.maxEventSize,
   })
   return readBody(body, {
     active: () => attempt.active,
@@ -136,28 +131,54 @@ function read(
       parser.feed(text)
       events.endOfChunk()
     },
-    ready: host.ready,
+    ready: () => host.ready(),
   })
 }
 
 /**
- * Where an attempt's parser reports: to the connection's consumers, while the attempt is active. A class:
- * `onEvent` runs for every event (see `keepShape`).
+ * Where an attempt's parser reports: `doneWhen` first, then the connection's consumers, while the attempt
+ * is active. A class: `onEvent` runs for every event (see `keepShape`).
  */
 class ParsedEvents implements ParserCallbacks {
   readonly #attempt: Attempt
   readonly #host: AttemptHost
+  readonly #doneWhen: ConnectionConfig['doneWhen']
+  /** An event arrived in this attempt (the connection heard of the stream's first one). */
+  #started: boolean
   /** A new last event ID arrived in this chunk. */
   #idChanged = false
 
   constructor(attempt: Attempt, host: AttemptHost) {
     this.#attempt = attempt
     this.#host = host
+    this.#doneWhen = host.config?.doneWhen
+    this.#started = host.fields?.started === true
     keepShape(ParsedEvents, () => new ParsedEvents(new Attempt(), {} as AttemptHost))
   }
 
   onEvent(type: string, data: string, id: string): void {
-    if (this.#attempt.active) this.#host.consumers.event(type, data, id)
+    if (!this.#attempt.active) return
+    if (this.#doneWhen !== undefined && this.#isDone(type, data, id)) return
+    if (!this.#started) {
+      this.#started = true
+      this.#host.input(this.#attempt, { type: 'started' })
+    }
+    this.#host.consumers.event(type, data, id)
+  }
+
+  /** Whether `doneWhen` ends the stream with this event; a throwing `doneWhen` is reported, and says no. */
+  #isDone(type: string, raw: string, id: string): boolean {
+    const doneWhen = this.#doneWhen as NonNullable<ConnectionConfig['doneWhen']>
+    let done: boolean
+    try {
+      done = doneWhen === isDoneMarker ? raw === '[DONE]' : doneWhen({ type, raw, id })
+    } catch (cause) {
+      const message = `typed-sse: \`doneWhen\` threw: ${reasonOf(cause)}`
+      this.#host.report(new EventStreamError('handler', message, { cause, event: { type, raw } }))
+      return false
+    }
+    if (done) this.#host.input(this.#attempt, { type: 'done' })
+    return done
   }
 
   onLastEventId(id: string): void {
@@ -167,17 +188,19 @@ class ParsedEvents implements ParserCallbacks {
   }
 
   onRetry(delay: number): void {
-    this.#host.serverRetry(delay)
+    this.#host.input(this.#attempt, { type: 'retry', delay })
   }
 
   onTooLarge(type: string, preview: string): void {
     const host = this.#host
-    if (this.#attempt.active) host.report(host.failures.tooLarge(type, preview, host.maxEventSize))
+    if (this.#attempt.active) host.report(host.failures.tooLarge(type, preview, host.config.maxEventSize))
   }
 
-  /** The end of a chunk: consumers hear of a new last event ID. */
+  /** The end of a chunk: consumers hear of a new last event ID, and the rules of the progress. */
   endOfChunk(): void {
-    if (this.#idChanged && this.#attempt.active) this.#host.consumers.state()
+    if (!this.#idChanged || !this.#attempt.active) return
     this.#idChanged = false
+    if (this.#host.fields.attempt > 0) this.#host.input(this.#attempt, { type: 'progress' })
+    this.#host.consumers.state()
   }
 }

@@ -15,6 +15,12 @@ export function createFailures(method: string, href: string) {
       const message = `${where}: ${what} (${scrub(reasonOf(cause), secrets)})`
       return new EventStreamError('network', message, { cause, url: href })
     },
+    /** A finite stream whose body ended before its `doneWhen` event: a cut, not the end of the answer. */
+    cut(): EventStreamError {
+      return new EventStreamError('network', `${where}: the body ended before the \`doneWhen\` event`, {
+        url: href,
+      })
+    },
     idle(timeout: number): EventStreamError {
       return new EventStreamError('idle-timeout', `${where}: no data for ${timeout} ms: reconnecting`, {
         url: href,
@@ -26,3 +32,6 @@ export function createFailures(method: string, href: string) {
     },
   }
 }
+
+/** How a connection words the errors of its requests. */
+export type Failures = ReturnType<typeof createFailures>

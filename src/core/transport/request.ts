@@ -1,6 +1,7 @@
-import { assertOneOf, invalidOption } from '../api/assert'
-import type { ConnectionOptions } from '../api/options'
-import { EventStreamError, kindOf, reasonOf } from '../errors'
+import type { ReconnectContext, ReconnectRequest } from '../api/options'
+import { assertMethod, type ConnectionConfig } from '../api/resolveOptions'
+import { EventStreamError, reasonOf } from '../errors'
+import { toHeaders } from './headers'
 import { scrub, secretsOf } from './url'
 
 /** One attempt's request: what goes to `fetch`, and the values its error messages must not quote. */
@@ -12,110 +13,128 @@ export interface AttemptRequest {
   secrets: string[]
 }
 
-/** Builds each attempt's request. Created with the connection, so that invalid options throw at once. */
+/** Builds each attempt's request from the connection's resolved options. */
 export interface RequestBuilder {
   /** The URL's values that messages must not quote (query values, user name, password). */
   readonly urlSecrets: readonly string[]
   /**
-   * The request of the next attempt, resuming after `lastEventId`. Rejects with a `headers`
-   * `EventStreamError` when the `headers` function throws or returns something that is not headers.
+   * The request of the next attempt, resuming after `lastEventId`; with `resume`, the one that
+   * `reconnectRequest` gives for it (`false`: it declined). Rejects with a `headers` or `request`
+   * `EventStreamError` when the `headers` function or `reconnectRequest` fails.
    */
-  build(lastEventId: string, signal: AbortSignal): Promise<AttemptRequest>
+  build(lastEventId: string, signal: AbortSignal, resume?: ReconnectContext): Promise<AttemptRequest | false>
 }
 
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-
-/**
- * Checks the request options the way fetch would, but once and with a `TypeError` that says what to
- * change: fetch would reject every attempt, and the stream would retry a mistake forever.
- */
-export function createRequestBuilder(href: string, options: ConnectionOptions): RequestBuilder {
-  const { method = 'GET', body, credentials, headers, redirect, lastEventIdParam } = options
-  if (typeof method !== 'string' || !TOKEN.test(method) || /^(connect|trace|track)$/i.test(method)) {
-    invalidOption('method', 'an HTTP method', method)
-  }
-  if (body != null && /^(get|head)$/i.test(method))
-    invalidOption('method', 'POST (or another method) with a `body`', method)
-  assertOneOf('credentials', credentials, ['omit', 'same-origin', 'include'])
-  assertOneOf('redirect', redirect, ['follow', 'error', 'manual'])
-  if (lastEventIdParam !== undefined && (typeof lastEventIdParam !== 'string' || lastEventIdParam === '')) {
-    invalidOption('lastEventIdParam', 'a query parameter name', lastEventIdParam)
-  }
-  const staticHeaders = typeof headers === 'function' ? undefined : toHeaders(headers ?? {}, 'static')
+export function createRequestBuilder(config: ConnectionConfig): RequestBuilder {
+  const { url: href, headers, reconnectRequest, lastEventIdParam } = config
   const urlSecrets = secretsOf(href)
 
   return {
     urlSecrets,
-    async build(lastEventId, signal) {
+    async build(lastEventId, signal, resume) {
+      const override =
+        resume && reconnectRequest ? await callReconnectRequest(config, resume, urlSecrets) : {}
+      if (override === false) return false
       const requestHeaders =
-        typeof headers === 'function' ? await callHeaders(headers, urlSecrets) : new Headers(staticHeaders)
-      const secrets = [...urlSecrets, ...requestHeaders.values()]
+        typeof headers === 'function' ? await callHeaders(headers, urlSecrets) : new Headers(headers)
+      for (const [name, value] of override.headers ?? []) requestHeaders.set(name, value)
+      let url = override.url ?? href
+      const secrets = [...urlSecrets, ...secretsOf(url), ...requestHeaders.values()]
       requestHeaders.set('accept', 'text/event-stream')
       requestHeaders.delete('last-event-id')
-      let url = href
       if (lastEventId !== '' && lastEventIdParam !== undefined) {
-        const withId = new URL(href)
-        withId.searchParams.set(lastEventIdParam, lastEventId)
+        const withId = new URL(url)
+        withId.searchParams.set(lastEventIdParam, lastEventId) // percent-encoded as UTF-8
         url = withId.href
-      } else if (lastEventId !== '') requestHeaders.set('last-event-id', lastEventId)
-      const init: RequestInit = { method, headers: requestHeaders, cache: 'no-store', signal }
+      } else if (lastEventId !== '') requestHeaders.set('last-event-id', utf8Bytes(lastEventId))
+      const init: RequestInit = { method: override.method ?? config.method, headers: requestHeaders, signal }
+      init.cache = 'no-store'
+      const body = override.body === undefined ? config.body : override.body
       if (body != null) init.body = body
-      if (credentials !== undefined) init.credentials = credentials
-      if (redirect !== undefined) init.redirect = redirect
+      if (config.credentials !== undefined) init.credentials = config.credentials
+      if (config.redirect !== undefined) init.redirect = config.redirect
       return { url, init, secrets }
     },
   }
 }
 
+/** A resume request as the builder merges it: the URL resolved, the headers checked. */
+interface Override {
+  url?: string
+  method?: string
+  body?: BodyInit | null
+  headers?: Headers
+}
+
+/**
+ * Calls `reconnectRequest` and checks what it gives: a URL (resolved against the original), a method
+ * (GET or HEAD drop the original body), a body and headers. Anything invalid is a `request` error.
+ */
+async function callReconnectRequest(
+  config: ConnectionConfig,
+  context: ReconnectContext,
+  urlSecrets: readonly string[],
+): Promise<Override | false> {
+  const reconnectRequest = config.reconnectRequest as NonNullable<ConnectionConfig['reconnectRequest']>
+  const given = await callUser(() => reconnectRequest(context), 'request', '`reconnectRequest`', urlSecrets)
+  if (given === false) return false
+  try {
+    if (typeof given !== 'object' || given === null) throw new TypeError('it must return an object or false')
+    const { url, method, body, headers } = given as ReconnectRequest
+    const override: Override = {}
+    if (url !== undefined) override.url = new URL(url, config.url).href
+    if (method !== undefined) {
+      assertMethod('reconnectRequest().method', method, body ?? null)
+      override.method = method
+      if (/^(get|head)$/i.test(method)) override.body = null
+    }
+    if (body !== undefined) override.body = body
+    if (headers !== undefined) override.headers = toHeaders(headers, '`reconnectRequest`')
+    return override
+  } catch (cause) {
+    throw new EventStreamError(
+      'request',
+      `typed-sse: invalid \`reconnectRequest\` result: ${reasonOf(cause)}`,
+      {
+        cause,
+      },
+    )
+  }
+}
+
+/** Calls a user's function of the request; whatever it throws becomes one `code` error. */
+async function callUser(
+  call: () => unknown,
+  code: 'headers' | 'request',
+  name: string,
+  urlSecrets: readonly string[],
+): Promise<unknown> {
+  try {
+    return await call()
+  } catch (cause) {
+    throw new EventStreamError(code, `typed-sse: ${name} threw: ${scrub(reasonOf(cause), urlSecrets)}`, {
+      cause,
+    })
+  }
+}
+
 /** Calls a `headers` function; whatever goes wrong becomes one `headers` error. */
 async function callHeaders(headers: () => unknown, urlSecrets: readonly string[]): Promise<Headers> {
-  let init: unknown
+  const name = 'the `headers` function'
+  const init = await callUser(headers, 'headers', name, urlSecrets)
   try {
-    init = await headers()
-  } catch (cause) {
-    const reason = scrub(reasonOf(cause), urlSecrets)
-    throw new EventStreamError('headers', `typed-sse: the \`headers\` function threw: ${reason}`, { cause })
-  }
-  try {
-    return toHeaders(init === undefined ? {} : init, 'function')
+    return toHeaders(init === undefined ? {} : init, name)
   } catch (cause) {
     throw new EventStreamError('headers', (cause as Error).message, { cause })
   }
 }
 
 /**
- * `init` as `Headers`, or a `TypeError` that names the invalid header but never quotes a value (values
- * are often tokens). `source` says where `init` came from, for the message.
+ * `id` as fetch takes a header value: one character per UTF-8 byte, so that any event ID is sent as its
+ * UTF-8 bytes (WHATWG), not rejected (`€`) or sent as one Latin-1 byte (`é`).
  */
-function toHeaders(init: unknown, source: 'static' | 'function'): Headers {
-  const where = source === 'static' ? '`headers`' : 'the `headers` function'
-  const expected = 'an object, [name, value] pairs or Headers'
-  if (typeof init !== 'object' || init === null) {
-    throw new TypeError(`typed-sse: ${where} gave ${kindOf(init)}, not ${expected}`)
-  }
-  try {
-    return new Headers(init as HeadersInit)
-  } catch {
-    const name = invalidHeaderName(init)
-    throw new TypeError(
-      name === undefined
-        ? `typed-sse: ${where} gave something other than ${expected}`
-        : `typed-sse: invalid header ${JSON.stringify(name)} from ${where} (the value is not shown): a name must be a token, a value must not contain CR, LF or NUL`,
-    )
-  }
-}
-
-/** The name of the first header of `init` that fetch rejects; `undefined` when `init` is not made of pairs. */
-function invalidHeaderName(init: object): string | undefined {
-  const pairs: unknown[] = Symbol.iterator in init ? [...(init as Iterable<unknown>)] : Object.entries(init)
-  for (const pair of pairs) {
-    if (!Array.isArray(pair) || pair.length !== 2) return undefined
-    const [name, value] = pair.map(String) as [string, string]
-    try {
-      new Headers([[name, value]])
-    } catch {
-      return name
-    }
-  }
-  return undefined
+function utf8Bytes(id: string): string {
+  let bytes = ''
+  for (const byte of new TextEncoder().encode(id)) bytes += String.fromCharCode(byte)
+  return bytes
 }
