@@ -1,17 +1,23 @@
 // The external store behind `useEventStream`: one per hook instance and connection key, shaped for
 // `useSyncExternalStore`, batching events per frame into immutable snapshots.
 import { initialState } from '../core/connection/state'
-import { type AnyStreamEvent, type EventMap, type EventStream, shareEventStream } from '../index'
+import {
+  type AnyStreamEvent,
+  createEventStream,
+  type EventMap,
+  type EventStream,
+  type EventStreamOptions,
+} from '../index'
 import { scheduleFrame } from './frame'
-import { setLatest, standIn } from './standIns'
+import { createStandIns } from './standIns'
 import type { UseEventStreamOptions, UseEventStreamResult } from './types'
 
-export interface Store<E extends EventMap> {
-  /** Takes a render's options: the latest `headers` and `fetch` functions. */
-  update(options: UseEventStreamOptions<E>): void
+export interface Store<E extends EventMap, V = undefined> {
+  /** Takes a render's options: the latest function options. */
+  update(options: UseEventStreamOptions<E, V>): void
   subscribe(listener: () => void): () => void
-  getSnapshot(): UseEventStreamResult<E>
-  getServerSnapshot(): UseEventStreamResult<E>
+  getSnapshot(): UseEventStreamResult<E, V>
+  getServerSnapshot(): UseEventStreamResult<E, V>
 }
 
 const NO_EVENTS: readonly never[] = Object.freeze([])
@@ -20,23 +26,21 @@ const NO_EVENTS: readonly never[] = Object.freeze([])
  * One hook instance's view of one connection. Nothing happens until React subscribes (so rendering on
  * the server connects nothing); subscribing opens a shared stream, unsubscribing closes it (the shared
  * connection closes with its last stream). Events are batched per frame into the snapshot; status
- * changes are rendered at once.
+ * changes are rendered at once. `reduce` folds each event into `value` as it arrives (so the batching
+ * skips none), and `value` renders with the batch.
  *
  * A `headers` or `fetch` function becomes a stand-in (the same for the same function, so that components
  * passing one share a connection) that calls the latest function rendered: inline functions do not
  * reconnect on every render.
  */
-export function createStore<E extends EventMap>(
+export function createStore<E extends EventMap, V = undefined>(
   url: string | null,
-  options: UseEventStreamOptions<E>,
-  latest: { readonly current: UseEventStreamOptions<E> },
-): Store<E> {
+  options: UseEventStreamOptions<E, V>,
+  latest: { readonly current: UseEventStreamOptions<E, V> },
+): Store<E, V> {
   /** React's listener: only this store's hook instance subscribes, once at a time. */
   let listener: (() => void) | undefined
-  const headers = typeof options.headers === 'function' ? standIn(options.headers) : undefined
-  const fetch = options.fetch && standIn(options.fetch)
-  /** This store's key in the stand-ins' lists of latest functions. */
-  const owner = {}
+  const standIns = createStandIns(options as EventStreamOptions)
   let stream: EventStream<E> | undefined
   /** `close()` was called: stay closed until `reconnect()`. */
   let closedByUser = false
@@ -44,56 +48,50 @@ export function createStore<E extends EventMap>(
   let pending: AnyStreamEvent<E>[] = []
   let lastEvent: AnyStreamEvent<E> | undefined
   let events: readonly AnyStreamEvent<E>[] = NO_EVENTS
+  /** Every event so far folded by `reduce`: ahead of the snapshot until the next flush. */
+  let value = options.initial as V
   let cancelFrame: (() => void) | undefined
 
-  const initial: UseEventStreamResult<E> = {
+  const initial: UseEventStreamResult<E, V> = {
     ...initialState(url === null ? 'closed' : 'connecting', options.lastEventId ?? ''),
     lastEvent,
     events,
+    value,
     close,
     reconnect,
   }
   let snapshot = initial
 
-  /** Makes a render's `headers` and `fetch` functions the ones their stand-ins call. */
-  function track(next: UseEventStreamOptions<E>): void {
-    setLatest(headers, owner, next.headers)
-    setLatest(fetch, owner, next.fetch)
-  }
-
   function open(target: string): void {
-    // The hook's own options (`on`, `history`, …) go along: the core ignores them.
-    const options = { ...latest.current }
-    track(options)
-    // Method, body, credentials and static headers equal the first render's (they are the store's key);
-    // `headers` and `fetch` functions go through their stand-ins.
-    if (headers) options.headers = headers.call
-    if (fetch) options.fetch = fetch.call
+    const { on, onError, history, enabled, reduce: _reduce, initial: _initial, ...rendered } = latest.current
+    standIns.track(rendered as EventStreamOptions)
+    // The connection options equal the first render's (they are the store's key); function options go
+    // through their stand-ins, which call the latest ones.
+    const options = { share: 'page' as const, ...standIns.apply<E>(rendered) }
     // Reopening after `close()` (or after being hidden) resumes where this component left off.
     if (snapshot.lastEventId) options.lastEventId = snapshot.lastEventId
-    const { retry } = options
-    const first = retry !== false && retry?.shouldRetry
-    if (first) {
-      // `shouldRetry` calls the latest function (the rest of `retry` is read when the connection opens).
-      options.retry = {
-        ...retry,
-        shouldRetry(error, attempt) {
-          const current = latest.current.retry
-          return ((current !== false && current?.shouldRetry) || first)(error, attempt)
-        },
-      }
-    }
     let current: EventStream<E>
     try {
-      current = shareEventStream<E>(target, options)
+      current = createEventStream<E>(target, options)
     } catch (error) {
-      release()
+      standIns.release()
       throw error
     }
     stream = current
+    // Requested anew with nothing to resume from (after `close()`, or when React subscribes again), the
+    // stream starts from its first event: so does `value`. One that resumes goes on, and so does a shared
+    // connection that is under way already (the same key reopened within a microtask).
+    if (current.state.status === 'connecting' && !options.lastEventId) restart()
+    // A handler of its own: a throwing `on` handler does not keep an event from `value`, nor the reverse.
+    current.onAny(fold)
     current.onAny(receive)
+    current.onRestart(() => {
+      // The answer comes again from its first event: what was folded from it is void.
+      restart()
+      if (listener) flush()
+    })
     current.onError((error) => latest.current.onError?.(error))
-    current.subscribeState(() => {
+    current.onState(() => {
       // Unsubscribed (unmount): the `closed` state stays out of the snapshot, which a new subscription
       // (StrictMode, Activity) resumes from.
       if (!listener) return
@@ -104,15 +102,24 @@ export function createStore<E extends EventMap>(
     flush()
   }
 
-  function release(): void {
-    headers?.latest.delete(owner)
-    fetch?.latest.delete(owner)
-  }
-
   /** The `history` option as a count of events. */
   function historySize(): number {
     const { history = 0 } = latest.current
     return history > 0 ? Math.floor(history) : 0
+  }
+
+  /** Folds an event into `value` with the latest `reduce` (a throw is reported by the core, as a handler's). */
+  function fold(event: AnyStreamEvent<E>): void {
+    const { reduce } = latest.current
+    if (reduce) value = reduce(value, event)
+  }
+
+  /** The stream starts again from its first event: so do `value`, `lastEvent` and `events`. */
+  function restart(): void {
+    value = latest.current.initial as V
+    pending = []
+    lastEvent = undefined
+    events = NO_EVENTS
   }
 
   function receive(event: AnyStreamEvent<E>): void {
@@ -142,8 +149,8 @@ export function createStore<E extends EventMap>(
     const history = historySize()
     if (events.length > history) events = history > 0 ? events.slice(-history) : NO_EVENTS
     // `initial` puts back the fields that the stream's state leaves out when they are `undefined`.
-    const next: UseEventStreamResult<E> = { ...initial, ...stream.state, lastEvent, events }
-    const keys = Object.keys(next) as (keyof UseEventStreamResult<E>)[]
+    const next: UseEventStreamResult<E, V> = { ...initial, ...stream.state, lastEvent, events, value }
+    const keys = Object.keys(next) as (keyof UseEventStreamResult<E, V>)[]
     if (keys.every((key) => next[key] === snapshot[key])) return
     snapshot = next
     listener?.()
@@ -155,7 +162,7 @@ export function createStore<E extends EventMap>(
     flush() // the snapshot's last event ID is where a new stream resumes
     stream.close()
     stream = undefined
-    release()
+    standIns.release()
   }
 
   function close(): void {
@@ -173,7 +180,7 @@ export function createStore<E extends EventMap>(
 
   return {
     update(next) {
-      if (stream) track(next)
+      if (stream) standIns.track(next as EventStreamOptions)
     },
     subscribe(onChange) {
       listener = onChange

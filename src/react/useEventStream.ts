@@ -2,25 +2,33 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useSyncExternalStore } fro
 import type { EventMap } from '../index'
 import { connectionKey } from './connectionKey'
 import { createStore } from './store'
-import type { UseEventStreamOptions, UseEventStreamResult } from './types'
+import type { InitialOption, UseEventStreamOptions, UseEventStreamResult } from './types'
 
 /**
- * Subscribes a component to a Server-Sent Events stream and renders its status, latest event and history.
+ * Subscribes a component to a Server-Sent Events stream and renders its status, latest event and history,
+ * and the `value` that `reduce` folds its events into (an LLM answer's text).
  *
  * Components asking for the same URL, method, body, credentials and static headers share one connection
  * (the last one to unmount closes it; StrictMode's double mount keeps one). Re-renders with new inline
  * options or handlers keep the connection; a new URL or transport option (method, body, credentials,
  * static headers) opens a new one that starts afresh (no `Last-Event-ID` from the old one). Fast streams
- * render at most about once per animation frame; `on` handlers still see every event as it arrives.
- * On the server it renders `connecting` without connecting.
+ * render at most about once per animation frame; `on` handlers and `reduce` still see every event as it
+ * arrives, in order, so `value` misses none. `value` starts at `initial` and goes back to it on a new
+ * stream and when a finite stream starts again from the start (`reconnect()`).
+ * On the server it renders `connecting` (and `initial`) without connecting.
  *
  * `headers` and `fetch` functions are called through their latest version and never reconnect when they
- * change; components share a connection only when they pass the same function. `retry`, `decode`,
- * `lastEventId`, `idleTimeout`, `maxEventSize` and `signal` are read when the connection opens.
+ * change; components share a connection only when they pass the same function. `on`, `onError` and
+ * `reduce` are always the latest rendered. `retry`, `decode`, `lastEventId`, `idleTimeout`,
+ * `maxEventSize` and `signal` are read when the connection opens.
+ *
+ * Type arguments are all or nothing: `useEventStream<Events>` or `useEventStream<Events, string>` (with
+ * `reduce`), or none, and the events come from a `decode` map and `V` from `initial` and `reduce`.
  *
  * @param url - the `text/event-stream` endpoint, or `null` to stay disconnected
- * @param options - request, decoding and reconnect options, `on` handlers, `history`, `enabled`
- * @returns the stream's state and latest events, with `close()` and `reconnect()`
+ * @param options - request, decoding and reconnect options, `on` handlers, `history`, `reduce` and
+ *   `initial`, `enabled`
+ * @returns the stream's state, latest events and `value`, with `close()` and `reconnect()`
  * @example
  * type Events = { price: { symbol: string; value: number } }
  * function Ticker() {
@@ -28,23 +36,37 @@ import type { UseEventStreamOptions, UseEventStreamResult } from './types'
  *   if (!lastEvent) return <p>{status}…</p>
  *   return <p>{lastEvent.data.symbol}: {lastEvent.data.value}</p>
  * }
+ * @example A streamed answer
+ * type Chunk = { choices: { delta: { content?: string } }[] }
+ * function Answer({ question }: { question: string }) {
+ *   const { value, status, error } = useEventStream<{ message: Chunk }, string>('/api/answer', {
+ *     method: 'POST',
+ *     body: JSON.stringify({ question }),
+ *     reduce: (text, event) => text + (event.data.choices[0]?.delta.content ?? ''),
+ *     initial: '',
+ *   })
+ *   return <p aria-busy={status !== 'closed'}>{error ? error.message : value}</p>
+ * }
  * @public
  */
-export function useEventStream<E extends EventMap = EventMap>(
+export function useEventStream<E extends EventMap = EventMap, V = undefined>(
   url: string | URL | null,
-  options: UseEventStreamOptions<E> = {},
-): UseEventStreamResult<E> {
-  const latest = useRef(options)
-  const key = connectionKey(url, options)
+  options?: UseEventStreamOptions<E, V> & InitialOption<V>,
+): UseEventStreamResult<E, V> {
+  const rendered: UseEventStreamOptions<E, V> = options ?? {}
+  const latest = useRef(rendered)
+  // `reduce` and `initial` are not connection options: the key leaves them out.
+  const { reduce: _reduce, initial: _initial, ...connection } = rendered
+  const key = connectionKey<E>(url, connection)
   // The key holds everything that needs a new connection; the rest is read through `latest`.
   const store = useMemo(
-    () => createStore<E>(key[0] === null ? null : String(url), options, latest),
+    () => createStore<E, V>(key[0] === null ? null : String(url), rendered, latest),
     // biome-ignore lint/correctness/useExhaustiveDependencies: the key stands for `url` and `options`
     key,
   )
   useIsomorphicLayoutEffect(() => {
-    latest.current = options
-    store.update(options)
+    latest.current = rendered
+    store.update(rendered)
   })
   return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getServerSnapshot)
 }

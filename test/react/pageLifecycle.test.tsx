@@ -15,12 +15,12 @@ const inlineStorage = (items: Map<string, string>): StorageLike => ({
   removeItem: (key) => void items.delete(key),
 })
 
-describe('useEventStream with resume, pauseWhenHidden and lastEventIdParam', () => {
+describe('useEventStream with persist, pauseWhenHidden and lastEventIdParam', () => {
   it('resumes from the stored ID, and does not reconnect when the options are new objects on re-render', async () => {
     const items = new Map<string, string>()
     server.use(eventStreamHandler<Ticker>('/stream', ticks(3), { interval: 2 }))
     const options = () => ({
-      resume: inlineStorage(items),
+      persist: inlineStorage(items),
       pauseWhenHidden: 60_000,
       lastEventIdParam: 'last_event_id',
     })

@@ -94,4 +94,84 @@ describe('useEventStream types', () => {
     // @ts-expect-error a number is not a URL
     useEventStream<Chat>(42)
   })
+
+  it('types `value` from `reduce` and `initial`; `undefined` without them', () => {
+    type Chunk = { choices: { delta: { content?: string } }[] }
+    type Answer = { message: Chunk; usage: { tokens: number } }
+    const { value } = useEventStream<Answer, string>('/chat', {
+      method: 'POST',
+      body: '{}',
+      reduce: (text, event) => {
+        expectTypeOf(text).toBeString()
+        expectTypeOf(event).toEqualTypeOf<
+          StreamEvent<'message', Chunk> | StreamEvent<'usage', { tokens: number }>
+        >()
+        if (event.type === 'usage') return text
+        expectTypeOf(event.data).toEqualTypeOf<Chunk>()
+        return text + (event.data.choices[0]?.delta.content ?? '')
+      },
+      initial: '',
+    })
+    expectTypeOf(value).toBeString()
+    expectTypeOf(useEventStream<Answer>('/chat').value).toBeUndefined()
+    expectTypeOf(useEventStream<Answer>('/chat')).toEqualTypeOf<UseEventStreamResult<Answer, undefined>>()
+    expectTypeOf(useEventStream('/chat').value).toBeUndefined()
+
+    useEventStream<Answer, string>('/chat', {
+      // @ts-expect-error `V` is a string: reduce must not return a number
+      reduce: (text, event) => (event.type === 'usage' ? event.data.tokens : text),
+      initial: '',
+    })
+    useEventStream<Answer, string>('/chat', {
+      reduce: (text, event) => {
+        // @ts-expect-error `usage` events have no `choices`: narrow by `event.type` first
+        return text + event.data.choices
+      },
+      initial: '',
+    })
+    // @ts-expect-error `value` starts at `initial`, which a string value needs
+    useEventStream<Answer, string>('/chat', { reduce: (text) => text })
+    // @ts-expect-error `initial` must be a `V`
+    useEventStream<Answer, string>('/chat', { reduce: (text) => text, initial: 0 })
+    // A `V` that takes `undefined` needs no `initial`.
+    const optional = useEventStream<Answer, string | undefined>('/chat', {
+      reduce: (text, event) => (event.type === 'message' ? `${text ?? ''}…` : text),
+    })
+    expectTypeOf(optional.value).toEqualTypeOf<string | undefined>()
+  })
+
+  it('infers `V` from `initial` and `reduce` when a decode map infers the events', () => {
+    const sum = useEventStream('/numbers', {
+      decode: { add: z.number(), note: (raw: string) => raw },
+      reduce: (total, event) => {
+        expectTypeOf(event.type).toEqualTypeOf<'add' | 'note'>()
+        return event.type === 'add' ? total + event.data : total
+      },
+      initial: 0,
+    })
+    expectTypeOf(sum.value).toBeNumber()
+    if (sum.lastEvent?.type === 'note') expectTypeOf(sum.lastEvent.data).toBeString()
+
+    const notes = useEventStream('/numbers', {
+      decode: { note: v.object({ text: v.string() }) },
+      reduce: (list: string[], event) => [...list, event.data.text],
+      initial: [],
+    })
+    expectTypeOf(notes.value).toEqualTypeOf<string[]>()
+
+    const start = useEventStream('/numbers', { decode: { add: z.number() }, initial: 'idle' })
+    expectTypeOf(start.value).toBeString()
+
+    useEventStream('/numbers', {
+      decode: { add: z.number() },
+      // @ts-expect-error without `initial`, `value` starts `undefined`: the sum is not a number yet
+      reduce: (total, event) => total + event.data,
+    })
+    useEventStream('/numbers', {
+      decode: { add: z.number() },
+      // @ts-expect-error `initial` says a number: reduce must not return a string
+      reduce: (total, event) => `${total + event.data}`,
+      initial: 0,
+    })
+  })
 })
