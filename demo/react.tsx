@@ -1,9 +1,10 @@
 // The React view: `useEventStream` from the built library (bundled with React by demo/build.js into
-// dist-demo/react.js), on the typed `/events` endpoint.
+// dist-demo/react.js), on the typed `/events` endpoint; and the chat panel with the request log (demo/chatPanel.tsx).
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import type { AnyStreamEvent } from 'typed-sse'
 import { useEventStream } from 'typed-sse/react'
+import { ChatPanel, cut, RequestLog } from './chatPanel'
 
 /** The demo server's `/events`: event name → JSON data. */
 type DemoEvents = {
@@ -36,6 +37,14 @@ function App() {
       <p>
         <button type="button" onClick={status === 'closed' ? reconnect : close}>
           {status === 'closed' ? 'Reconnect' : 'Close'}
+        </button>{' '}
+        <button
+          type="button"
+          data-testid="react-cut"
+          disabled={status !== 'open'}
+          onClick={() => cut('/events')}
+        >
+          Cut the connection
         </button>
       </p>
       <ol data-testid="react-events" reversed>
@@ -54,5 +63,14 @@ if (container)
   createRoot(container).render(
     <StrictMode>
       <App />
+    </StrictMode>,
+  )
+
+const chatContainer = document.getElementById('chat-root')
+if (chatContainer)
+  createRoot(chatContainer).render(
+    <StrictMode>
+      <ChatPanel />
+      <RequestLog />
     </StrictMode>,
   )

@@ -1,10 +1,12 @@
-// The demo: a local SSE server (a plain `/stream` of numbered messages, typed JSON events, and `/shared`, whose
-// connections it counts for the page of `share: tabs`) and pages that use the built library. `npm start` runs it on
+// The demo: a local SSE server (a plain `/stream` of numbered messages, typed JSON events, `/shared`, whose
+// connections it counts for the page of `share: tabs`, and an OpenAI-compatible chat endpoint whose answers
+// resume after a cut: see demo/chatServer.js) and pages that use the built library. `npm start` runs it on
 // http://127.0.0.1:8888; `createDemoServer()` is used by tests.
 import { readFile } from 'node:fs/promises'
 import http from 'node:http'
 import { extname, join, normalize } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createChatServer } from './chatServer.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const contentTypes = {
@@ -16,16 +18,22 @@ const contentTypes = {
 /** Files the page may load: the page itself, its scripts, the built library and the React view's bundle. */
 const publicFolders = ['demo', 'dist', 'dist-demo']
 
+export { chatAnswer } from './chatServer.js'
+
 /**
  * Creates the demo server (not yet listening).
- * @param {{ interval?: number }} [options] - default milliseconds between events (`?interval=` overrides it)
+ * @param {{ interval?: number, tokenInterval?: number }} [options] - default milliseconds between events
+ *   (`?interval=` overrides it), and between the tokens of a chat answer (default 33: ~30 tokens/s)
  */
-export function createDemoServer({ interval = 1000 } = {}) {
+export function createDemoServer({ interval = 1000, tokenInterval = 33 } = {}) {
   /** The streams of `/shared`: open now, and opened since the server started. */
   const shared = { open: 0, opened: 0 }
+  const chat = createChatServer({ tokenInterval, openStream })
   return http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost')
     const every = Number(url.searchParams.get('interval') ?? interval)
+    // The chat, the request log and the "cut the connection" buttons (demo/chatServer.js); it logs every stream.
+    if (chat.handle(request, response, url)) return
     if (url.pathname === '/stream') return streamMessages(request, response, every)
     if (url.pathname === '/events') return streamTypedEvents(request, response, every)
     if (url.pathname === '/shared') return streamShared(request, response, every, shared)
@@ -118,7 +126,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const host = process.env.HOST ?? '127.0.0.1'
   createDemoServer().listen(port, host, () => {
     console.log(
-      `typed-sse demo: http://${host}:${port}/  (SSE: /stream, /events, /shared; tabs page: /demo/tabs.html)`,
+      `typed-sse demo: http://${host}:${port}/  (SSE: /stream, /events, /shared, POST /v1/chat/completions, ` +
+        'GET /chat/:id/stream, /requests; tabs page: /demo/tabs.html)',
     )
   })
 }

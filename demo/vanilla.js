@@ -5,6 +5,7 @@ const status = document.getElementById('status')
 const lastId = document.getElementById('last-id')
 const messages = document.getElementById('messages')
 const toggle = document.getElementById('toggle')
+const cut = document.getElementById('cut')
 
 let unsubscribe
 
@@ -30,6 +31,11 @@ function start() {
   )
   toggle.textContent = 'Unsubscribe'
 }
+
+// The server destroys this stream's response (demo/chatServer.js): the client reconnects with Last-Event-ID.
+cut.addEventListener('click', () => {
+  fetch('/cut?stream=%2Fstream', { method: 'POST' })
+})
 
 toggle.addEventListener('click', () => {
   if (unsubscribe) {

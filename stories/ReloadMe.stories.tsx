@@ -18,7 +18,7 @@ function ReloadMe({ interval }: { interval: number }) {
     `/api/counter?interval=${interval}`,
     {
       decode: 'text',
-      resume: 'session',
+      persist: 'session',
       on: {
         message(_, event) {
           const n = Number(event.id)
@@ -38,7 +38,7 @@ function ReloadMe({ interval }: { interval: number }) {
       title="Reload me"
       about={
         <>
-          <code>{"useEventStream('/api/counter', { resume: 'session' })"}</code> keeps the last event ID in{' '}
+          <code>{"useEventStream('/api/counter', { persist: 'session' })"}</code> keeps the last event ID in{' '}
           <code>sessionStorage</code> (written at most twice a second, and when the page goes away). Reload
           the frame: the first request of the new page sends it as <code>Last-Event-ID</code>, and the counter
           goes on where it was instead of starting from 0.

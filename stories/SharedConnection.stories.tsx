@@ -45,9 +45,10 @@ function SharedConnection() {
       title="Two components, one connection"
       about={
         <>
-          Components that call <code>useEventStream</code> with the same URL, method, body, credentials and
-          headers share one connection (ref-counted): the server sees one request. Each component still gets
-          every event and decodes for itself. The last one to unmount closes it.
+          Components that call <code>useEventStream</code> with the same URL and the same connection options
+          (method, body, credentials, headers, retry, …: all but <code>decode</code> and <code>signal</code>)
+          share one connection (ref-counted): the server sees one request. Each component still gets every
+          event and decodes for itself. The last one to unmount closes it.
         </>
       }
     >

@@ -65,5 +65,8 @@ export function eventStreamResponse<E extends EventMap = EventMap>(
   const headers = new Headers(options.headers)
   if (!headers.has('content-type')) headers.set('content-type', 'text/event-stream')
   headers.set('cache-control', 'no-store')
+  // A drop must reach `fetch` as a network error: with MSW 3 on Node it does only when the response is
+  // self-delimiting (otherwise the closed socket reads as the body's clean end, which completes a finite stream).
+  if (dropAfter !== undefined && !headers.has('content-length')) headers.set('transfer-encoding', 'chunked')
   return new Response(body, { headers })
 }

@@ -1,4 +1,4 @@
-// The page's life in Chromium (issue 15): `resume` keeps the position across a reload or a closed and
+// The page's life in Chromium (issue 15): `persist` keeps the position across a reload or a closed and
 // reopened tab, `pauseWhenHidden` closes the connection of a hidden page and resumes when it shows again.
 // The page bundles the core from source (lifecycle/page.ts); one local server serves it and its stream,
 // numbers the events, replays after `Last-Event-ID`, and takes each page's `pagehide` report of what it
@@ -17,7 +17,7 @@ const e2e = pageTests(new URL('./lifecycle/page.ts', import.meta.url), 'lifecycl
 interface PageSpec {
   page: string
   topic: string
-  resume: 'session' | 'local' | 'off'
+  persist: 'session' | 'local' | 'off'
   pause?: number
 }
 
@@ -68,10 +68,10 @@ async function finish(server: TopicServer, page: Page, topic: string, stop: () =
   )
 }
 
-describe('resume in Chromium', () => {
-  it("resume: 'session' continues after a reload with exactly the next event, none twice", async () => {
+describe('persist in Chromium', () => {
+  it("persist: 'session' continues after a reload with exactly the next event, none twice", async () => {
     const { server } = await e2e.start()
-    const page = await openPage({ page: 'p', topic: 'session', resume: 'session' })
+    const page = await openPage({ page: 'p', topic: 'session', persist: 'session' })
     const stop = await receiveFifty(server, page, 'session')
     await e2e.reload(page)
     expect(await page.evaluate(() => lifecycleTest.load)).toBe(2)
@@ -95,9 +95,9 @@ describe('resume in Chromium', () => {
     )
   })
 
-  it("resume: 'local' continues in a new page of the same context after the first one closed", async () => {
+  it("persist: 'local' continues in a new page of the same context after the first one closed", async () => {
     const { server, context } = await e2e.start()
-    const first = await openPage({ page: 'first', topic: 'local', resume: 'local' })
+    const first = await openPage({ page: 'first', topic: 'local', persist: 'local' })
     const stop = await receiveFifty(server, first, 'local')
     await first.close()
     const before = await reportOf('first#1')
@@ -107,7 +107,7 @@ describe('resume in Chromium', () => {
       (open) => open === 0,
     )
     expect(context.pages()).toHaveLength(0)
-    const second = await openPage({ page: 'second', topic: 'local', resume: 'local' })
+    const second = await openPage({ page: 'second', topic: 'local', persist: 'local' })
     const after = await finish(server, second, 'local', stop)
     const last = server.published('local')
 
@@ -122,9 +122,9 @@ describe('resume in Chromium', () => {
     console.log(`local: first page 1–${seen}, second page ${seen + 1}–${last}`)
   })
 
-  it("resume: 'session' writes its storage about twice a second at 10,000 events per second", async () => {
+  it("persist: 'session' writes its storage about twice a second at 10,000 events per second", async () => {
     const { server } = await e2e.start()
-    const page = await openPage({ page: 'p', topic: 'rate', resume: 'session' })
+    const page = await openPage({ page: 'p', topic: 'rate', persist: 'session' })
     await pollUntil(
       () => status(page),
       (value) => value === 'open',
@@ -157,7 +157,7 @@ describe('resume in Chromium', () => {
     const eventsPerSecond = total / seconds
     const writesPerSecond = writes.length / seconds
     console.log(
-      `resume: ${total} events in ${seconds.toFixed(2)} s (${eventsPerSecond.toFixed(0)}/s at the page): ${writes.length} storage writes, ${writesPerSecond.toFixed(1)}/s`,
+      `persist: ${total} events in ${seconds.toFixed(2)} s (${eventsPerSecond.toFixed(0)}/s at the page): ${writes.length} storage writes, ${writesPerSecond.toFixed(1)}/s`,
     )
     expect(eventsPerSecond).toBeGreaterThan(5000)
     // One write per 500 ms while events come, and the trailing one after the last event.
@@ -165,9 +165,9 @@ describe('resume in Chromium', () => {
     expect(writes.length).toBeLessThanOrEqual(Math.ceil(seconds / 0.5) + 1)
   })
 
-  it('without resume, a reload starts afresh: no Last-Event-ID, no replay', async () => {
+  it('without persist, a reload starts afresh: no Last-Event-ID, no replay', async () => {
     const { server } = await e2e.start()
-    const page = await openPage({ page: 'p', topic: 'off', resume: 'off' })
+    const page = await openPage({ page: 'p', topic: 'off', persist: 'off' })
     const stop = await receiveFifty(server, page, 'off')
     await e2e.reload(page)
     const before = await reportOf('p#1')
@@ -193,7 +193,7 @@ describe('pauseWhenHidden in Chromium', () => {
     // the front, as when the user switches tabs (its timers then run at most once a second).
     const { server, context } = await e2e.start(launchFreezableChromium)
     const pauseWhenHidden = 1500
-    const page = await openPage({ page: 'p', topic: 'hidden', resume: 'off', pause: pauseWhenHidden })
+    const page = await openPage({ page: 'p', topic: 'hidden', persist: 'off', pause: pauseWhenHidden })
     await pollUntil(
       () => status(page),
       (value) => value === 'open',

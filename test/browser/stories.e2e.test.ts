@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright'
 import { afterAll, beforeAll, describe, type ExpectStatic, it } from 'vitest'
+import { chatAnswer } from '../../stories/mocks/chatAnswer'
 import { artifacts, launchChromium, watchErrors } from './pages'
 import { serveFolder } from './staticServer'
 
@@ -141,6 +142,23 @@ const checks: Record<string, Check> = {
       expect(await text(page, 'gaps')).toBe('0')
       expect(await text(page, 'duplicates')).toBe('0')
       expect(await text(page, 'state-status')).toBe('open')
+    },
+  },
+  'examples-9-chat-answer-that-survives-a-cut--cut-and-resume': {
+    args: 'initialDelay:100',
+    async run(page, expect) {
+      // Cut mid-answer: the hook resumes with a GET and Last-Event-ID, and the text completes exactly.
+      await expect.poll(async () => (await text(page, 'answer')).length, poll).toBeGreaterThan(40)
+      await page.getByTestId('cut').click()
+      await expect.poll(() => text(page, 'state-status'), poll).toBe('closed')
+      expect(await text(page, 'answer')).toBe(chatAnswer)
+      expect(await page.getByTestId('state-error').count()).toBe(0)
+      const [post, resume, ...more] = await page.getByTestId('requests').locator('li').allTextContents()
+      expect(post).toBe('POST /v1/chat/completions · Last-Event-ID: (none)')
+      const resumedAfter = Number(resume?.match(/^GET \/chat\/chat-\w+\/stream · Last-Event-ID: (\d+)$/)?.[1])
+      expect(resumedAfter).toBeGreaterThan(0)
+      expect(resumedAfter).toBeLessThan(chatAnswer.split(' ').length)
+      expect(more).toEqual([])
     },
   },
 }

@@ -10,6 +10,13 @@ it('prints the "Testing your app" example in docs/testing.md exactly as test/rea
   expect(read('../../docs/testing.md')).toContain(`\`\`\`tsx\n${example}\`\`\``)
 })
 
+it('prints the "Testing a chat UI" example in docs/testing.md exactly as test/readme/chatUi.test.tsx runs it', () => {
+  const source = read('./chatUi.test.tsx')
+  const example = source.slice(source.indexOf('// docs:begin\n') + 14, source.indexOf('// docs:end'))
+  expect(example).toContain("it('completes the answer exactly after its connection is cut'")
+  expect(read('../../docs/testing.md')).toContain(`\`\`\`tsx\n${example}\`\`\``)
+})
+
 it.each(['tanstackQuery.tsx', 'swr.tsx'])(
   'prints the recipe test/readme/recipes/%s in docs/recipes.md exactly as dataLibraries.test.tsx runs it',
   (file) => {

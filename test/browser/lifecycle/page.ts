@@ -1,5 +1,5 @@
 // The page of the page-lifecycle tests (bundled from source by esbuild). It opens one stream as its query
-// says (again after every reload): `?page=<name>&topic=<t>&resume=session|local|off&pause=<ms>`, records the
+// says (again after every reload): `?page=<name>&topic=<t>&persist=session|local|off&pause=<ms>`, records the
 // id of every event, and on `pagehide` sends what it received to the server (`POST /report`). Its requests
 // carry `x-page: <name>#<load>`, where `<load>` counts the loads of this tab (kept in sessionStorage).
 import { createEventStream, type StreamState } from '../../../src/index'
@@ -12,7 +12,7 @@ export interface LifecycleTest {
   statuses(): string[]
   /** The number of this load in this tab: 1, then 2 after a reload, … */
   load: number
-  /** `performance.now()` of every write of the library's resume storage (`typed-sse:` keys) since this load. */
+  /** `performance.now()` of every write of the library's `persist` storage (`typed-sse:` keys) since this load. */
   storageWrites(): number[]
   /** `performance.now()` when the first and the last event of this load arrived. */
   eventTimes(): { first?: number; last?: number }
@@ -28,7 +28,7 @@ Storage.prototype.setItem = function (this: Storage, key: string, value: string)
 
 const params = new URLSearchParams(location.search)
 const name = params.get('page') ?? ''
-const resume = params.get('resume') ?? 'off'
+const persist = params.get('persist') ?? 'off'
 const pause = params.get('pause')
 const load = Number(sessionStorage.getItem('lifecycle-test-load') ?? 0) + 1
 sessionStorage.setItem('lifecycle-test-load', String(load))
@@ -42,7 +42,7 @@ const stream = createEventStream(`/stream/${params.get('topic')}`, {
     headers.set('x-page', label)
     return fetch(input, { ...init, headers })
   },
-  ...(resume === 'session' || resume === 'local' ? { resume } : {}),
+  ...(persist === 'session' || persist === 'local' ? { persist } : {}),
   ...(pause === null ? {} : { pauseWhenHidden: Number(pause) }),
 })
 const ids: number[] = []
@@ -53,8 +53,8 @@ stream.onAny((event) => {
   eventTimes.first ??= eventTimes.last
 })
 const statuses: string[] = [stream.state.status]
-stream.subscribeState(() => {
-  if (statuses.at(-1) !== stream.state.status) statuses.push(stream.state.status)
+stream.onState((state) => {
+  if (statuses.at(-1) !== state.status) statuses.push(state.status)
 })
 stream.onError((error) => console.error(`stream error: ${error.code}: ${error.message}`))
 
