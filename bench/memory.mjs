@@ -4,7 +4,7 @@
 //                                     [--slow-every 1000]
 // Prints progress on stderr and one JSON line on stdout: { scenarios: [{ label, before, after, … }] }.
 
-import { createEventStream, shareEventStream } from '../dist/index.js'
+import { createEventStream } from '../dist/index.js'
 
 if (!globalThis.gc) throw new Error('run with node --expose-gc')
 const args = process.argv.slice(2)
@@ -186,8 +186,10 @@ scenarios.push(
 )
 const sharedFetch = openFetch()
 scenarios.push(
-  await cycles(`${thousands} shareEventStream (distinct URLs) → first event → close()`, cycleCount, (i) =>
-    shareEventStream(`http://bench.invalid/shared?i=${i}`, { fetch: sharedFetch }),
+  await cycles(
+    `${thousands} createEventStream with share: 'page' (distinct URLs) → first event → close()`,
+    cycleCount,
+    (i) => createEventStream(`http://bench.invalid/shared?i=${i}`, { fetch: sharedFetch, share: 'page' }),
   ),
 )
 scenarios.push(await soak(soakEvents))

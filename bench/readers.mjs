@@ -26,8 +26,7 @@ export const typedSseReader =
       const stream = createEventStream(url, { fetch, decode, retry: false })
       for (const type of types) stream.on(type, () => count++)
       stream.onError((error) => reject(error))
-      stream.subscribeState(() => {
-        const { status, error } = stream.state
+      stream.onState(({ status, error }) => {
         if (status === 'closed') error ? reject(error) : resolve(count)
       })
     })

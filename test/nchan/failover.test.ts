@@ -45,10 +45,10 @@ describe('failover between Nchan nodes', () => {
     )
     stream.onError((error) => errors.push(error.code))
     let lastIdAtDisconnect = ''
-    stream.subscribeState(() => {
-      if (statuses.at(-1)?.status === stream.state.status) return
-      statuses.push({ status: stream.state.status, at: performance.now() })
-      if (stream.state.status === 'reconnecting') lastIdAtDisconnect = stream.state.lastEventId
+    stream.onState((state) => {
+      if (statuses.at(-1)?.status === state.status) return
+      statuses.push({ status: state.status, at: performance.now() })
+      if (state.status === 'reconnecting') lastIdAtDisconnect = state.lastEventId
     })
 
     const ids: string[] = []

@@ -61,8 +61,8 @@ describe('heartbeats from Nchan and the idle watchdog', () => {
     })
     stream.onError((error) => errors.push({ code: error.code, at: performance.now() }))
     stream.on('message', (data) => received.push(data.text))
-    stream.subscribeState(() => {
-      if (stream.state.status === 'open' && opened.length === errors.length) opened.push(performance.now())
+    stream.onState((state) => {
+      if (state.status === 'open' && opened.length === errors.length) opened.push(performance.now())
     })
     try {
       await until(() => opened.length === 2, 8000)
