@@ -142,7 +142,9 @@ export interface ConnectionOptions {
   finite?: boolean
   /**
    * Whether this event ends the stream: it is not delivered (never a `decode` error), and the stream
-   * completes as a finished finite stream does. Works for feeds too.
+   * completes as a finished finite stream does. Works for feeds too. A finite stream with a `doneWhen` of
+   * yours completes only at its event: a body that ends before it counts as a cut (a killed server behind
+   * a close-delimited response cannot be told from a clean end otherwise), resumed where it can be.
    * @defaultValue for finite streams, `raw === '[DONE]'` (the end marker of OpenAI-compatible APIs); none for feeds
    * @example
    * doneWhen: (event) => event.type === 'message_stop' // Anthropic's messages API
