@@ -1,36 +1,6 @@
-import { type HttpHandler, http } from 'msw'
-
-/**
- * One chunk of an OpenAI-compatible streamed chat completion (`"object": "chat.completion.chunk"`), as
- * {@link createMockChat} sends it in the `data:` of each event. Type a client with it:
- * `useEventStream<{ message: ChatCompletionChunk }, string>(…)`.
- * @public
- */
-export interface ChatCompletionChunk {
-  /** The chat's id: the same in every chunk of one answer (and the `:id` of its resume URL). */
-  id: string
-  /** Always `'chat.completion.chunk'`. */
-  object: 'chat.completion.chunk'
-  /** Seconds since the epoch when the answer started. */
-  created: number
-  /** The model's name ({@link MockChatOptions.model}). */
-  model: string
-  /** One choice: the text `delta` of this chunk, and `finish_reason: 'stop'` in the last one. */
-  choices: {
-    /** Always 0. */
-    index: number
-    /** The first chunk has `role: 'assistant'` and empty content; each later one a token (`content`). */
-    delta: { role?: 'assistant'; content?: string }
-    /** `null` until the chunk that ends the answer, which has an empty `delta`. */
-    finish_reason: 'stop' | null
-  }[]
-}
-
-/** What the answer is: the text (split into tokens), the tokens themselves, or either from the request. @public */
-export type MockChatAnswer =
-  | string
-  | readonly string[]
-  | ((body: unknown, request: Request) => string | readonly string[])
+import type { HttpHandler } from 'msw'
+import { createChatRequestLog, type MockChatRequest } from './chatRequestLog'
+import { type MockChatAnswer, mockChatHandlers } from './mockChatHandlers'
 
 /** Options of {@link createMockChat}. @public */
 export interface MockChatOptions {
@@ -62,20 +32,6 @@ export interface MockChatOptions {
   model?: string
 }
 
-/** One request that a {@link MockChat} answered. @public */
-export interface MockChatRequest {
-  /** `'POST'` for the completions endpoint, `'GET'` for the resume endpoint. */
-  method: string
-  /** The URL's path and query, e.g. `'/chat/chat-1/stream'`. */
-  path: string
-  /** The `Last-Event-ID` the request sent (header or `last_event_id` query parameter), `null` when none. */
-  lastEventId: string | null
-  /** The chat it asked for or started (`undefined` for a resume of an unknown chat). */
-  chatId: string | undefined
-  /** The POSTed body as JSON (`undefined` for GET, or when it is not JSON). */
-  body: unknown
-}
-
 /**
  * A mock of an OpenAI-compatible streaming chat endpoint for MSW: `POST` starts an answer, `GET` of the
  * resume URL (or the same `POST` with `Last-Event-ID`) continues it after the last chunk a client got.
@@ -101,45 +57,6 @@ export interface MockChat {
    * ids again at `chatcmpl-1`; `cutAfter` cuts the next answers again. Call it after each test.
    */
   reset(): void
-}
-
-/** One answer being generated: its chunks (by id) and the connections that follow it. */
-interface Answer {
-  readonly id: string
-  /** The body it was started with, to find it again for a POST that resumes. */
-  readonly body: string
-  /** The events in wire format: index = event id; then `data: [DONE]`, without an id. */
-  readonly events: readonly string[]
-  /** How many of `events` exist so far. */
-  generated: number
-  /** Whether `cutAfter` cut a connection of this answer already. */
-  cut: boolean
-  timer: ReturnType<typeof setTimeout> | undefined
-  readonly connections: Set<Connection>
-}
-
-/** One response following an answer; it pulls the events one at a time, so a cut loses none it sent. */
-interface Connection {
-  /** Index of the next event to send. */
-  next: number
-  /** Events to send, in wire format (the last may be half of one). */
-  readonly queue: string[]
-  /** After the queue: end the body cleanly (`'end'`) or with a network error (`'cut'`). */
-  ending: 'end' | 'cut' | undefined
-  /** Wakes a pending pull. */
-  wake(): void
-}
-
-const encoder = new TextEncoder()
-const DONE = 'data: [DONE]\n\n'
-
-/** Splits text into tokens: each run of non-whitespace with the whitespace before it (trailing space too). */
-function tokenize(text: string): string[] {
-  return text.match(/\s*\S+|\s+/g) ?? []
-}
-
-function chunkEvent(id: number, chunk: ChatCompletionChunk): string {
-  return `id: ${id}\ndata: ${JSON.stringify(chunk)}\n\n`
 }
 
 /**
@@ -169,208 +86,18 @@ export function createMockChat(options: MockChatOptions): MockChat {
     model = 'mock-model',
   } = options
   if (!resumeUrl.includes(':id')) throw new TypeError('createMockChat: resumeUrl must contain :id')
-  const answers = new Map<string, Answer>()
-  const listeners = new Set<() => void>()
-  let requests: readonly MockChatRequest[] = []
-  let started = 0
-
-  function record(request: Request, chatId: string | undefined, body: unknown): string | null {
-    const at = new URL(request.url)
-    const lastEventId = request.headers.get('last-event-id') ?? at.searchParams.get('last_event_id')
-    const seen: MockChatRequest = {
-      method: request.method,
-      path: at.pathname + at.search,
-      lastEventId,
-      chatId,
-      body,
-    }
-    requests = [...requests, seen]
-    changed()
-    return lastEventId
-  }
-
-  function changed(): void {
-    for (const listener of [...listeners]) listener()
-  }
-
-  function start(chatId: string, bodyText: string, tokens: readonly string[]): Answer {
-    const created = Math.floor(Date.now() / 1000)
-    const chunk = (
-      delta: ChatCompletionChunk['choices'][number]['delta'],
-      stop = false,
-    ): ChatCompletionChunk => ({
-      id: chatId,
-      object: 'chat.completion.chunk',
-      created,
-      model,
-      choices: [{ index: 0, delta, finish_reason: stop ? 'stop' : null }],
-    })
-    const events = [
-      chunkEvent(0, chunk({ role: 'assistant', content: '' })),
-      ...tokens.map((content, i) => chunkEvent(i + 1, chunk({ content }))),
-      chunkEvent(tokens.length + 1, chunk({}, true)),
-      DONE,
-    ]
-    const run: Answer = {
-      id: chatId,
-      body: bodyText,
-      events,
-      generated: 0,
-      cut: false,
-      timer: undefined,
-      connections: new Set(),
-    }
-    answers.delete(chatId)
-    answers.set(chatId, run)
-    // The role chunk at once, then a token every `interval`, then the finish chunk with `[DONE]`.
-    const generate = () => {
-      run.timer = undefined
-      do run.generated++
-      while (run.generated > tokens.length + 1 && run.generated < events.length)
-      for (const connection of run.connections) feed(run, connection)
-      if (run.generated < events.length) run.timer = setTimeout(generate, interval)
-    }
-    generate()
-    return run
-  }
-
-  /** Queues what `connection` has not sent yet of what is generated, cutting it once at `cutAfter`. */
-  function feed(run: Answer, connection: Connection): void {
-    if (connection.ending) return
-    while (connection.next < run.generated) {
-      const index = connection.next++
-      connection.queue.push(run.events[index] as string)
-      if (index === cutAfter && !run.cut) {
-        run.cut = true
-        breakOff(run, connection)
-        return
-      }
-    }
-    if (connection.next === run.events.length) {
-      connection.ending = 'end'
-      run.connections.delete(connection)
-    }
-    connection.wake()
-  }
-
-  /** Half of the next event, then a network error. */
-  function breakOff(run: Answer, connection: Connection): void {
-    const next = run.events[connection.next] ?? DONE
-    connection.queue.push(next.slice(0, Math.ceil(next.length / 2)).replace(/\n+$/, ''))
-    connection.ending = 'cut'
-    run.connections.delete(connection)
-    connection.wake()
-  }
-
-  function respond(run: Answer, lastEventId: string | null, signal: AbortSignal): Response {
-    const after = lastEventId === null || !/^\d+$/.test(lastEventId) ? -1 : Number(lastEventId)
-    let wake = () => {}
-    const connection: Connection = {
-      next: Math.min(after + 1, run.events.length - 1),
-      queue: [],
-      ending: undefined,
-      wake: () => wake(),
-    }
-    const leave = () => {
-      run.connections.delete(connection)
-      wake()
-    }
-    signal.addEventListener('abort', leave, { once: true })
-    run.connections.add(connection)
-    feed(run, connection)
-    const body = new ReadableStream<Uint8Array>(
-      {
-        // One event per read: an error only ever follows what the reader already took.
-        async pull(controller) {
-          while (connection.queue.length === 0 && !connection.ending && run.connections.has(connection))
-            await new Promise<void>((resolve) => {
-              wake = resolve
-            })
-          const text = connection.queue.shift()
-          try {
-            if (text !== undefined) controller.enqueue(encoder.encode(text))
-            else if (connection.ending === 'cut')
-              controller.error(new TypeError('network error (connection cut by the mock chat)'))
-            else controller.close()
-          } catch {
-            // The reader cancelled the body meanwhile.
-          }
-        },
-        cancel: leave,
-      },
-      { highWaterMark: 0 },
-    )
-    // Chunked: with MSW 3 on Node, a body that breaks reaches `fetch` as a network error only when its
-    // response is self-delimiting; otherwise the socket's close reads as the body's clean end.
-    return new Response(body, {
-      headers: {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-store',
-        'transfer-encoding': 'chunked',
-      },
-    })
-  }
-
-  const completions = http.post(url, async ({ request }) => {
-    const bodyText = await request.clone().text()
-    let body: unknown
-    try {
-      body = JSON.parse(bodyText)
-    } catch {}
-    const given = (body as { id?: unknown } | undefined)?.id
-    const resumeOf = request.headers.has('last-event-id')
-      ? typeof given === 'string'
-        ? answers.get(given)
-        : [...answers.values()].reverse().find((run) => run.body === bodyText)
-      : undefined
-    const chatId = resumeOf?.id ?? (typeof given === 'string' ? given : `chatcmpl-${++started}`)
-    const lastEventId = record(request, chatId, body)
-    if (resumeOf) return respond(resumeOf, lastEventId, request.signal)
-    const text = typeof answer === 'function' ? answer(body, request) : answer
-    const tokens = typeof text === 'string' ? tokenize(text) : text
-    return respond(start(chatId, bodyText, tokens), null, request.signal)
-  })
-
-  const resume = http.get(resumeUrl, ({ request, params }) => {
-    const run = answers.get(String(params.id))
-    const lastEventId = record(request, run?.id, undefined)
-    if (!run) return new Response(null, { status: 404 })
-    return respond(run, lastEventId, request.signal)
-  })
-
+  const log = createChatRequestLog()
+  const chat = mockChatHandlers({ answer, url, resumeUrl, interval, cutAfter, model }, log)
   return {
-    handlers: [completions, resume],
+    handlers: chat.handlers,
     get requests() {
-      return requests
+      return log.requests
     },
-    subscribe(listener) {
-      const own = () => listener()
-      listeners.add(own)
-      return () => void listeners.delete(own)
-    },
-    cut() {
-      let count = 0
-      for (const run of answers.values())
-        for (const connection of [...run.connections]) {
-          if (connection.ending) continue
-          breakOff(run, connection)
-          count++
-        }
-      return count
-    },
+    subscribe: log.subscribe,
+    cut: chat.cut,
     reset() {
-      for (const run of answers.values()) {
-        clearTimeout(run.timer)
-        for (const connection of [...run.connections]) {
-          run.connections.delete(connection)
-          connection.ending = 'end'
-          connection.wake()
-        }
-      }
-      answers.clear()
-      requests = []
-      started = 0
-      changed()
+      chat.reset()
+      log.clear()
     },
   }
 }
