@@ -133,3 +133,41 @@ describe('useEventStream connection sharing', () => {
     expect(mock.requests[0]?.signal.aborted).toBe(false)
   })
 })
+
+describe('useEventStream function options', () => {
+  it('keeps one connection while inline doneWhen, reconnectRequest and shouldRetry change, and calls the latest', async () => {
+    const mock = track(createMockStream<Ticker>())
+    const seen: string[] = []
+    const optionsFor = (render: number) => ({
+      fetch: mock.fetch,
+      method: 'POST',
+      body: '{}',
+      doneWhen: (event: { raw: string }) => {
+        seen.push(`doneWhen ${render}`)
+        return event.raw === '"stop"'
+      },
+      reconnectRequest: () => ({ method: 'GET' }),
+      retry: { shouldRetry: (_error: unknown, _attempt: number, byDefault: boolean) => byDefault },
+    })
+    const view = renderStream<Ticker>('http://sse.test/answer', optionsFor(1))
+    await act(() => mock.waitForConnection())
+    for (let render = 2; render <= 5; render++) view.rerender('http://sse.test/answer', optionsFor(render))
+    act(() => mock.send({ data: '"stop"' }))
+    await waitFor(() => expect(view.current().status).toBe('closed'))
+    expect(mock.requests).toHaveLength(1)
+    expect(seen).toEqual(['doneWhen 5'])
+  })
+
+  it('gives two components with their own inline functions a connection each (functions compare by identity)', async () => {
+    const mock = track(createMockStream<Ticker>())
+    const options = () => ({ fetch: mock.fetch, retry: { shouldRetry: () => true } })
+    function Both() {
+      useEventStream<Ticker>('http://sse.test/feed', options())
+      useEventStream<Ticker>('http://sse.test/feed', options())
+      return null
+    }
+    render(<Both />)
+    await act(() => mock.waitForConnection(2))
+    expect(mock.requests).toHaveLength(2)
+  })
+})
