@@ -1,5 +1,6 @@
-import { type ConnectionConfig, isDoneMarker } from '../api/resolveOptions'
+import { type ConnectionConfig, isDoneMarker, resolveConnection } from '../api/resolveOptions'
 import type { EventStreamError } from '../errors'
+import { keepShape } from '../keepShape'
 import { Attempt, type AttemptHost, runAttempt } from '../transport/attempt'
 import { createFailures, type Failures } from '../transport/failures'
 import { createRequestBuilder, type RequestBuilder } from '../transport/request'
@@ -17,10 +18,15 @@ import { after, afterDelayOrOnline, type Cancel } from './timers'
  * response, body), waits, watches the page, persists the last event ID and tells the consumers.
  */
 export function createConnection(config: ConnectionConfig): Connection {
-  return new RunningConnection(config)
+  const connection = new RunningConnection(config)
+  connection.start()
+  return connection
 }
 
-/** A connection and the runner of its rules; the host of its attempts. */
+/**
+ * A connection and the runner of its rules; the host of its attempts. A class whose shape is kept
+ * (`keepShape`): its methods run for every event with an ID.
+ */
 class RunningConnection implements Connection, AttemptHost {
   readonly url: string
   readonly config: ConnectionConfig
@@ -61,6 +67,14 @@ class RunningConnection implements Connection, AttemptHost {
     this.#persisted = createPersistedId(config, (error) => this.report(error))
     if (this.#persisted && config.lastEventId === undefined)
       this.#store.setLastEventId(this.#persisted.read())
+    keepShape(
+      RunningConnection,
+      () => new RunningConnection(resolveConnection('http://typed-sse.invalid/', {})),
+    )
+  }
+
+  /** Starts: the first attempt, and the watch of the page. */
+  start(): void {
     this.#watchPage()
     this.#perform({ type: 'connect', resume: false })
   }

@@ -8,6 +8,8 @@ import type { ConnectionListener } from '../types'
  */
 export class Consumers {
   readonly #listeners = new Set<ConnectionListener>()
+  /** The one consumer, while there is exactly one (the usual case): events go to it without iterating. */
+  #only: ConnectionListener | undefined = undefined
 
   constructor() {
     keepShape(Consumers, () => new Consumers())
@@ -16,11 +18,17 @@ export class Consumers {
   /** Adds a consumer; returns the function that removes it. */
   add(listener: ConnectionListener): () => void {
     this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
+    this.#updateOnly()
+    return () => {
+      this.#listeners.delete(listener)
+      this.#updateOnly()
+    }
   }
 
   event(type: string, raw: string, id: string): void {
-    for (const listener of this.#listeners) listener.event(type, raw, id)
+    const only = this.#only
+    if (only !== undefined) only.event(type, raw, id)
+    else for (const listener of this.#listeners) listener.event(type, raw, id)
   }
 
   error(error: EventStreamError): void {
@@ -48,5 +56,11 @@ export class Consumers {
 
   clear(): void {
     this.#listeners.clear()
+    this.#only = undefined
+  }
+
+  #updateOnly(): void {
+    const listeners = this.#listeners
+    this.#only = listeners.size === 1 ? listeners.values().next().value : undefined
   }
 }

@@ -1,13 +1,13 @@
 import type { ConnectionConfig } from '../api/resolveOptions'
 import { isDoneMarker } from '../api/resolveOptions'
-import type { Consumers } from '../connection/consumers'
+import { Consumers } from '../connection/consumers'
 import type { ConnectionState, Input } from '../connection/rules'
 import { type Cancel, watchIdle } from '../connection/timers'
 import { EventStreamError, reasonOf } from '../errors'
 import { keepShape } from '../keepShape'
 import { createParser } from '../wire/parse'
 import type { ParserCallbacks } from '../wire/types'
-import type { Failures } from './failures'
+import { createFailures, type Failures } from './failures'
 import { readBody } from './readBody'
 import type { RequestBuilder } from './request'
 import { classifyResponse, discard } from './response'
@@ -55,8 +55,10 @@ const DECLINED: Input = { type: 'declined' }
  * report how it ended as an input. It never rejects: anything thrown becomes an `EventStreamError`.
  */
 export async function runAttempt(attempt: Attempt, host: AttemptHost, resume: boolean): Promise<void> {
-  const { request, failures, config, fields } = host
+  const { request, config, fields } = host
   const { idleTimeout } = config
+  /** How errors name this attempt's request: the original, or the one `reconnectRequest` gave. */
+  let { failures } = host
   let secrets = request.urlSecrets
   let opened = false
   const fail = (what: string, cause: unknown) => {
@@ -80,6 +82,7 @@ export async function runAttempt(attempt: Attempt, host: AttemptHost, resume: bo
     if (!attempt.active) return
     if (built === false) return host.input(attempt, DECLINED)
     secrets = built.secrets
+    if (resume && config.reconnectRequest) failures = createFailures(String(built.init.method), built.url)
     // Looked up at every attempt (a test may install its mock later), and called as a plain function.
     response = await (config.fetch ?? globalThis.fetch)(built.url, built.init)
   } catch (cause) {
@@ -88,7 +91,7 @@ export async function runAttempt(attempt: Attempt, host: AttemptHost, resume: bo
   if (!attempt.active) return discard(response)
   let body: ReadableStream<Uint8Array | string>
   try {
-    const outcome = classifyResponse(response, failures.where, config.url)
+    const outcome = classifyResponse(response, failures.where, failures.url)
     if (outcome.kind !== 'open') {
       discard(response)
       return host.input(attempt, outcome.kind === 'done' ? FINISHED : { type: 'failed', ...outcome })
@@ -101,7 +104,7 @@ export async function runAttempt(attempt: Attempt, host: AttemptHost, resume: bo
   host.input(attempt, OPENED)
   if (!attempt.active) return discard(response) // a state listener closed or reconnected as the stream opened
   try {
-    await read(attempt, host, body, watchdog?.touch)
+    await read(attempt, host, failures, body, watchdog?.touch)
   } catch (cause) {
     return fail('connection lost', cause)
   }
@@ -115,10 +118,11 @@ export async function runAttempt(attempt: Attempt, host: AttemptHost, resume: bo
 function read(
   attempt: Attempt,
   host: AttemptHost,
+  failures: Failures,
   body: ReadableStream<Uint8Array | string>,
   touch?: () => void,
 ): Promise<void> {
-  const events = new ParsedEvents(attempt, host)
+  const events = new ParsedEvents(attempt, host, failures)
   const parser = createParser(events, {
     lastEventId: host.fields.lastEventId,
     maxEventSize: host.config.maxEventSize,
@@ -142,18 +146,26 @@ function read(
 class ParsedEvents implements ParserCallbacks {
   readonly #attempt: Attempt
   readonly #host: AttemptHost
+  /** The host's consumers, read for every event. */
+  readonly #consumers: Consumers
+  readonly #failures: Failures
   readonly #doneWhen: ConnectionConfig['doneWhen']
   /** An event arrived in this attempt (the connection heard of the stream's first one). */
   #started: boolean
   /** A new last event ID arrived in this chunk. */
   #idChanged = false
 
-  constructor(attempt: Attempt, host: AttemptHost) {
+  constructor(attempt: Attempt, host: AttemptHost, failures: Failures) {
     this.#attempt = attempt
     this.#host = host
+    this.#failures = failures
+    this.#consumers = host.consumers
     this.#doneWhen = host.config?.doneWhen
     this.#started = host.fields?.started === true
-    keepShape(ParsedEvents, () => new ParsedEvents(new Attempt(), {} as AttemptHost))
+    keepShape(
+      ParsedEvents,
+      () => new ParsedEvents(new Attempt(), { consumers: new Consumers() } as AttemptHost, failures),
+    )
   }
 
   onEvent(type: string, data: string, id: string): void {
@@ -163,7 +175,7 @@ class ParsedEvents implements ParserCallbacks {
       this.#started = true
       this.#host.input(this.#attempt, { type: 'started' })
     }
-    this.#host.consumers.event(type, data, id)
+    this.#consumers.event(type, data, id)
   }
 
   /** Whether `doneWhen` ends the stream with this event; a throwing `doneWhen` is reported, and says no. */
@@ -193,7 +205,7 @@ class ParsedEvents implements ParserCallbacks {
 
   onTooLarge(type: string, preview: string): void {
     const host = this.#host
-    if (this.#attempt.active) host.report(host.failures.tooLarge(type, preview, host.config.maxEventSize))
+    if (this.#attempt.active) host.report(this.#failures.tooLarge(type, preview, host.config.maxEventSize))
   }
 
   /** The end of a chunk: consumers hear of a new last event ID, and the rules of the progress. */

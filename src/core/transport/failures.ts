@@ -9,6 +9,8 @@ export function createFailures(method: string, href: string) {
   const where = `${method} ${redactUrl(href)}`
   return {
     where,
+    /** The full URL of the request. */
+    url: href,
     /** `cause` as a `network` error, its text without `secrets`; an `EventStreamError` stays as it is. */
     network(what: string, cause: unknown, secrets: readonly string[]): EventStreamError {
       if (cause instanceof EventStreamError) return cause
