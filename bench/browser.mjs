@@ -37,6 +37,10 @@ export const BROWSER_CONTENDERS = {
     kind: 'json',
   },
   'eventsource-client-json': { label: `${client} (onMessage, handler calls JSON.parse)`, kind: 'json' },
+  'eventsource-parser-generator': {
+    label: `${parser} (createParser behind a pull-based async generator, for await)`,
+    kind: 'generator',
+  },
   'eventsource-client-for-await': {
     label: `${client} (for await, close() on disconnect)`,
     kind: 'other',

@@ -9,6 +9,7 @@ import {
   clientReader,
   counter,
   floor,
+  parserGeneratorReader,
   parserReader,
   typedSseLoopReader,
   typedSseReader,
@@ -50,6 +51,11 @@ async function typedSseForAwait() {
 async function eventsourceParser(json) {
   const { createParser } = await import('eventsource-parser')
   return parserReader(createParser, json)
+}
+
+async function eventsourceParserGenerator() {
+  const { createParser } = await import('eventsource-parser')
+  return parserGeneratorReader(createParser)
 }
 
 /** `TextDecoderStream` + `EventSourceParserStream`: the package's own streams API. */
@@ -126,8 +132,9 @@ const JSON_PARSE = ', handler calls JSON.parse'
 
 /**
  * Table order. `kind`: `ours`; `callbacks` (a peer's handler API: the best of these is the denominator of
- * the ratios); `json` (the same peer, its handler calls `JSON.parse(data)`); `other` (a peer's streams or
- * iterator API); `floor`. `packages`: the peers it loads (their `engines` decide "n/a" on an older Node).
+ * the ratios); `json` (the same peer, its handler calls `JSON.parse(data)`); `generator` (eventsource-parser
+ * behind a pull-based async generator: the denominator of typed-sse's `for await`); `other` (a peer's
+ * streams or iterator API); `floor`. `packages`: the peers it loads (their `engines` decide "n/a" on an older Node).
  * `lossy`: the count it delivers is recorded, not checked. `warmUps`, `maxRuns`: fewer runs than the others;
  * `timeLimit`: run.mjs stops the case after that many ms.
  */
@@ -196,6 +203,12 @@ export const CONTENDERS = {
     kind: 'other',
     packages: ['eventsource-parser'],
     load: eventsourceParserStream,
+  },
+  'eventsource-parser-generator': {
+    label: `${parser} (createParser behind a pull-based async generator, for await)`,
+    kind: 'generator',
+    packages: ['eventsource-parser'],
+    load: eventsourceParserGenerator,
   },
   'eventsource-client-for-await': {
     label: `${client} (for await, close() on disconnect)`,

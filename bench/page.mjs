@@ -10,6 +10,7 @@ import {
   clientLoopReader,
   clientReader,
   floor,
+  parserGeneratorReader,
   parserReader,
   timeRuns,
   typedSseLoopReader,
@@ -38,6 +39,7 @@ const RUNS = {
   'eventsource-client': clientReader(createEventSource, false),
   'eventsource-parser-json': parserReader(createParser, true),
   'eventsource-client-json': clientReader(createEventSource, true),
+  'eventsource-parser-generator': parserGeneratorReader(createParser),
   'eventsource-client-for-await': clientLoopReader(createEventSource),
   floor,
 }

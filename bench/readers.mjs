@@ -56,6 +56,30 @@ export const parserReader =
     return counted.count
   }
 
+/**
+ * eventsource-parser behind a pull-based async generator, the `for await` yardstick: per stream a parser
+ * whose `onEvent` queues, and a loop that yields the previous chunk's events before it reads the next chunk.
+ */
+export const parserGeneratorReader =
+  (createParser) =>
+  async ({ url, fetch = globalThis.fetch }) => {
+    const queue = []
+    const parser = createParser({ onEvent: (event) => queue.push(event) })
+    async function* events(reader, decoder = new TextDecoder()) {
+      for (;;) {
+        const { done, value } = await reader.read()
+        parser.feed(done ? decoder.decode() : decoder.decode(value, { stream: true }))
+        for (let i = 0; i < queue.length; i++) yield queue[i]
+        queue.length = 0
+        if (done) return
+      }
+    }
+    const response = await fetch(url, { headers: { accept: 'text/event-stream' } })
+    let count = 0
+    for await (const _event of events(response.body.getReader())) count++
+    return count
+  }
+
 /** eventsource-client with `onMessage`: stop at the first disconnect (the end of the body). */
 export const clientReader =
   (createEventSource, json) =>
