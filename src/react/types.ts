@@ -33,10 +33,10 @@ export interface UseEventStreamOptions<E extends EventMap = EventMap, V = undefi
    * a new one never reconnects. A throw skips that event (reported like a throwing `on` handler).
    *
    * `value` starts at `initial`, and goes back to it on a new stream (a new `url` or connection option,
-   * `enabled` again) and whenever a finite stream starts again from its first event (`reconnect()` on a POST
-   * answer, also after `close()` when there is no event ID to resume from): the events come again and are
-   * not folded twice. A feed that reconnects, or a stream that resumes with `Last-Event-ID`, goes on from
-   * the value it had.
+   * `enabled` again) and whenever the stream starts again from its first event (`reconnect()` of a finite
+   * stream such as a POST answer, or a reopening after `close()` with no event ID to resume from): the
+   * events come again and are not folded twice. A feed that reconnects, or a stream that resumes with
+   * `Last-Event-ID`, goes on from the value it had.
    *
    * Type arguments are all or nothing: pass both (`useEventStream<Events, string>`) or neither (the
    * events from a `decode` map, `V` from `initial` and `reduce`).

@@ -134,6 +134,13 @@ describe('useEventStream connection sharing', () => {
   })
 })
 
+/** Two hooks on one URL, each with an inline `shouldRetry` of its own. */
+function TwoHooksWithInlineFunctions({ fetch }: { fetch: typeof globalThis.fetch }) {
+  useEventStream<Ticker>('http://sse.test/feed', { fetch, retry: { shouldRetry: () => true } })
+  useEventStream<Ticker>('http://sse.test/feed', { fetch, retry: { shouldRetry: () => true } })
+  return null
+}
+
 describe('useEventStream function options', () => {
   it('keeps one connection while inline doneWhen, reconnectRequest and shouldRetry change, and calls the latest', async () => {
     const mock = track(createMockStream<Ticker>())
@@ -160,13 +167,7 @@ describe('useEventStream function options', () => {
 
   it('gives two components with their own inline functions a connection each (functions compare by identity)', async () => {
     const mock = track(createMockStream<Ticker>())
-    const options = () => ({ fetch: mock.fetch, retry: { shouldRetry: () => true } })
-    function Both() {
-      useEventStream<Ticker>('http://sse.test/feed', options())
-      useEventStream<Ticker>('http://sse.test/feed', options())
-      return null
-    }
-    render(<Both />)
+    render(<TwoHooksWithInlineFunctions fetch={mock.fetch} />)
     await act(() => mock.waitForConnection(2))
     expect(mock.requests).toHaveLength(2)
   })
