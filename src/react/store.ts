@@ -9,6 +9,7 @@ import {
   type EventStreamOptions,
 } from '../index'
 import { scheduleFrame } from './frame'
+import { keepEvents } from './kept'
 import { createStandIns } from './standIns'
 import type { UseEventStreamOptions, UseEventStreamResult } from './types'
 
@@ -20,8 +21,6 @@ export interface Store<E extends EventMap, V = undefined> {
   getServerSnapshot(): UseEventStreamResult<E, V>
 }
 
-const NO_EVENTS: readonly never[] = Object.freeze([])
-
 /**
  * One hook instance's view of one connection. Nothing happens until React subscribes (so rendering on
  * the server connects nothing); subscribing opens a shared stream, unsubscribing closes it (the shared
@@ -29,9 +28,9 @@ const NO_EVENTS: readonly never[] = Object.freeze([])
  * changes are rendered at once. `reduce` folds each event into `value` as it arrives (so the batching
  * skips none), and `value` renders with the batch.
  *
- * A `headers` or `fetch` function becomes a stand-in (the same for the same function, so that components
- * passing one share a connection) that calls the latest function rendered: inline functions do not
- * reconnect on every render.
+ * Each function option (`headers`, `fetch`, `doneWhen`, `reconnectRequest`, `retry.shouldRetry`) becomes a
+ * stand-in (the same for the same function, so that components passing one share a connection) that calls
+ * the latest function rendered: inline functions do not reconnect on every render.
  */
 export function createStore<E extends EventMap, V = undefined>(
   url: string | null,
@@ -44,19 +43,13 @@ export function createStore<E extends EventMap, V = undefined>(
   let stream: EventStream<E> | undefined
   /** `close()` was called: stay closed until `reconnect()`. */
   let closedByUser = false
-  /** Events since the last flush: the latest, and the tail that `history` can keep. */
-  let pending: AnyStreamEvent<E>[] = []
-  let lastEvent: AnyStreamEvent<E> | undefined
-  let events: readonly AnyStreamEvent<E>[] = NO_EVENTS
-  /** Every event so far folded by `reduce`: ahead of the snapshot until the next flush. */
-  let value = options.initial as V
+  /** The events since the last flush, and `value`, ahead of the snapshot until the next flush. */
+  const keeper = keepEvents<E, V>(latest)
   let cancelFrame: (() => void) | undefined
 
   const initial: UseEventStreamResult<E, V> = {
     ...initialState(url === null ? 'closed' : 'connecting', options.lastEventId ?? ''),
-    lastEvent,
-    events,
-    value,
+    ...keeper.take(),
     close,
     reconnect,
   }
@@ -81,13 +74,13 @@ export function createStore<E extends EventMap, V = undefined>(
     // Requested anew with nothing to resume from (after `close()`, or when React subscribes again), the
     // stream starts from its first event: so does `value`. One that resumes goes on, and so does a shared
     // connection that is under way already (the same key reopened within a microtask).
-    if (current.state.status === 'connecting' && !options.lastEventId) restart()
+    if (current.state.status === 'connecting' && !options.lastEventId) keeper.restart()
     // A handler of its own: a throwing `on` handler does not keep an event from `value`, nor the reverse.
-    current.onAny(fold)
+    current.onAny(keeper.fold)
     current.onAny(receive)
     current.onRestart(() => {
       // The answer comes again from its first event: what was folded from it is void.
-      restart()
+      keeper.restart()
       if (listener) flush()
     })
     current.onError((error) => latest.current.onError?.(error))
@@ -102,31 +95,9 @@ export function createStore<E extends EventMap, V = undefined>(
     flush()
   }
 
-  /** The `history` option as a count of events. */
-  function historySize(): number {
-    const { history = 0 } = latest.current
-    return history > 0 ? Math.floor(history) : 0
-  }
-
-  /** Folds an event into `value` with the latest `reduce` (a throw is reported by the core, as a handler's). */
-  function fold(event: AnyStreamEvent<E>): void {
-    const { reduce } = latest.current
-    if (reduce) value = reduce(value, event)
-  }
-
-  /** The stream starts again from its first event: so do `value`, `lastEvent` and `events`. */
-  function restart(): void {
-    value = latest.current.initial as V
-    pending = []
-    lastEvent = undefined
-    events = NO_EVENTS
-  }
-
+  /** An event: kept for the next frame, and to this component's `on` handlers at once. */
   function receive(event: AnyStreamEvent<E>): void {
-    pending.push(event)
-    // Amortised trimming keeps the buffer bounded when frames are slow or paused.
-    const keep = historySize() || 1
-    if (pending.length >= 2 * keep) pending.splice(0, pending.length - keep)
+    keeper.keep(event)
     cancelFrame ??= scheduleFrame(flush)
     // Own handlers only: an event named `toString` or `__proto__` must not call Object.prototype members.
     const { on } = latest.current
@@ -141,15 +112,8 @@ export function createStore<E extends EventMap, V = undefined>(
     cancelFrame?.()
     cancelFrame = undefined
     if (!stream) return
-    if (pending.length > 0) {
-      lastEvent = pending.at(-1)
-      events = [...events, ...pending]
-      pending = []
-    }
-    const history = historySize()
-    if (events.length > history) events = history > 0 ? events.slice(-history) : NO_EVENTS
     // `initial` puts back the fields that the stream's state leaves out when they are `undefined`.
-    const next: UseEventStreamResult<E, V> = { ...initial, ...stream.state, lastEvent, events, value }
+    const next: UseEventStreamResult<E, V> = { ...initial, ...stream.state, ...keeper.take() }
     const keys = Object.keys(next) as (keyof UseEventStreamResult<E, V>)[]
     if (keys.every((key) => next[key] === snapshot[key])) return
     snapshot = next

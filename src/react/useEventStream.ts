@@ -8,19 +8,21 @@ import type { InitialOption, UseEventStreamOptions, UseEventStreamResult } from 
  * Subscribes a component to a Server-Sent Events stream and renders its status, latest event and history,
  * and the `value` that `reduce` folds its events into (an LLM answer's text).
  *
- * Components asking for the same URL, method, body, credentials and static headers share one connection
- * (the last one to unmount closes it; StrictMode's double mount keeps one). Re-renders with new inline
- * options or handlers keep the connection; a new URL or transport option (method, body, credentials,
- * static headers) opens a new one that starts afresh (no `Last-Event-ID` from the old one). Fast streams
+ * Components asking with equal connection options (every option but `decode` and `signal`: values by
+ * value, functions by identity) share one connection (the last one to unmount closes it; StrictMode's
+ * double mount keeps one). Re-renders with new inline functions or handlers keep the connection; a new URL
+ * or another value of a connection option opens a new one that starts afresh (no `Last-Event-ID` from the
+ * old one). Fast streams
  * render at most about once per animation frame; `on` handlers and `reduce` still see every event as it
  * arrives, in order, so `value` misses none. `value` starts at `initial` and goes back to it on a new
  * stream and when a finite stream starts again from the start (`reconnect()`).
  * On the server it renders `connecting` (and `initial`) without connecting.
  *
- * `headers` and `fetch` functions are called through their latest version and never reconnect when they
+ * Function options (`headers`, `fetch`, `doneWhen`, `reconnectRequest`, `retry.shouldRetry`) keep one
+ * identity per component: they are called through their latest version and never reconnect when they
  * change; components share a connection only when they pass the same function. `on`, `onError` and
- * `reduce` are always the latest rendered. `retry`, `decode`, `lastEventId`, `idleTimeout`,
- * `maxEventSize` and `signal` are read when the connection opens.
+ * `reduce` are always the latest rendered. `decode`, `lastEventId` and `signal` are read when the stream
+ * opens.
  *
  * Type arguments are all or nothing: `useEventStream<Events>` or `useEventStream<Events, string>` (with
  * `reduce`), or none, and the events come from a `decode` map and `V` from `initial` and `reduce`.

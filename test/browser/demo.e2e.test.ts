@@ -1,33 +1,16 @@
 // `npm start`'s demo pages in Chromium: the vanilla and the React view both show live events, and the tabs page
 // (`share: tabs`) keeps one connection for three tabs of one browser context and hands it over.
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import type { Browser, BrowserContext, Page } from 'playwright'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createDemoServer } from '../../demo/server.js'
-import { artifacts, launchChromium, watchErrors } from './pages'
+import type { BrowserContext, Page } from 'playwright'
+import { expect, it } from 'vitest'
+import { demoInChromium } from './demoInChromium'
+import { artifacts, watchErrors } from './pages'
 
-let server: Server
-let browser: Browser
-let origin: string
-
-beforeAll(async () => {
-  server = createDemoServer({ interval: 150 })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  server?.closeAllConnections()
-  await new Promise((resolve) => server?.close(resolve))
-})
+const demo = demoInChromium({ interval: 150 })
 
 it('shows live events from the demo server in the vanilla view and in the React view', async () => {
-  const page = await browser.newPage()
+  const page = await demo.browser.newPage()
   const errors = watchErrors(page)
-  await page.goto(origin)
+  await page.goto(demo.origin)
   const vanilla = page.getByTestId('vanilla-messages').locator('li')
   const react = page.getByTestId('react-events').locator('li')
   await expect.poll(() => vanilla.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3)
@@ -44,7 +27,7 @@ it('shows live events from the demo server in the vanilla view and in the React 
 
 /** The demo server's count of `/shared` streams. */
 async function connections(): Promise<{ open: number; opened: number }> {
-  return (await fetch(`${origin}/connections`)).json() as Promise<{ open: number; opened: number }>
+  return (await fetch(`${demo.origin}/connections`)).json() as Promise<{ open: number; opened: number }>
 }
 
 const text = async (page: Page, testId: string) => (await page.getByTestId(testId).textContent()) ?? ''
@@ -56,14 +39,14 @@ const eventIds = async (page: Page) =>
     .reverse()
 
 it('shows one connection for three tabs on the tabs page, one leader, and hands over when the leader closes', async () => {
-  const context: BrowserContext = await browser.newContext()
+  const context: BrowserContext = await demo.browser.newContext()
   const errors: string[] = []
   try {
     const first = await context.newPage()
     watchErrors(first, errors)
-    await first.goto(origin)
+    await first.goto(demo.origin)
     await first.getByTestId('tabs-link').click()
-    await first.waitForURL(`${origin}/demo/tabs.html`)
+    await first.waitForURL(`${demo.origin}/demo/tabs.html`)
     // The other two tabs come from the page's own button.
     const pages = [first]
     for (const opener of [first, first]) {
@@ -75,7 +58,7 @@ it('shows one connection for three tabs on the tabs page, one leader, and hands 
       await tab.waitForLoadState()
       pages.push(tab)
     }
-    expect(pages.map((page) => page.url())).toEqual(Array(3).fill(`${origin}/demo/tabs.html`))
+    expect(pages.map((page) => page.url())).toEqual(Array(3).fill(`${demo.origin}/demo/tabs.html`))
 
     await expect
       .poll(async () => (await roles(pages)).sort(), { timeout: 10_000 })

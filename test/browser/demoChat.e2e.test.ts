@@ -1,39 +1,24 @@
 // `npm start`'s chat panel and "Cut the connection" buttons in Chromium: the demo server destroys the response,
 // the page resumes (the chat with a GET of its resume URL, the feeds with the same GET) with Last-Event-ID, the
 // answer completes exactly, and the page's request log shows each request the server got.
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import type { Browser, Page } from 'playwright'
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
-import { chatAnswer, createDemoServer } from '../../demo/server.js'
-import { artifacts, launchChromium, watchErrors } from './pages'
+import type { Page } from 'playwright'
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import { chatAnswer } from '../../demo/server.js'
+import { demoInChromium } from './demoInChromium'
+import { artifacts, watchErrors } from './pages'
 
-let server: Server
-let browser: Browser
-let origin: string
 let page: Page
 let errors: string[]
 
 /** Chromium reports a response the server destroyed mid-body; nothing else may reach the console. */
 const cutErrors = /ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE/
 
-beforeAll(async () => {
-  server = createDemoServer({ interval: 150, tokenInterval: 15 })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  server?.closeAllConnections()
-  await new Promise((resolve) => server?.close(resolve))
-})
+const demo = demoInChromium({ interval: 150, tokenInterval: 15 })
 
 beforeEach(async () => {
-  page = await browser.newPage()
+  page = await demo.browser.newPage()
   errors = watchErrors(page)
-  await page.goto(origin)
+  await page.goto(demo.origin)
 })
 
 afterEach(async () => {

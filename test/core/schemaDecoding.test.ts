@@ -5,15 +5,20 @@ import { createMockStream } from '../../src/testing'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { until } from '../helpers/until'
 
+/** An async schema that takes 20 ms per event: slow on purpose, the point of the tests that use it. */
+function slowSchema() {
+  return z.object({ n: z.number() }).refine(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    return true
+  })
+}
+
 describe('Standard Schema decoding in a stream', () => {
   const track = closeAfterEach()
 
   it('keeps event order when an async schema is slower than the events after it', async () => {
     const server = track(createMockStream())
-    const slow = z.object({ n: z.number() }).refine(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 20)) // slow on purpose: the point of the test
-      return true
-    })
+    const slow = slowSchema()
     const stream = track(
       createEventStream('https://api.test/s', {
         fetch: server.fetch,
@@ -34,10 +39,7 @@ describe('Standard Schema decoding in a stream', () => {
 
   it('drops events still in an async schema when a finite stream starts again from the start', async () => {
     const server = track(createMockStream())
-    const slow = z.object({ n: z.number() }).refine(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 20)) // slow on purpose: the point of the test
-      return true
-    })
+    const slow = slowSchema()
     const stream = track(
       createEventStream('https://api.test/answer', {
         fetch: server.fetch,

@@ -71,3 +71,18 @@ export function renderStream<E extends EventMap = EventMap>(
 
 /** Retries quickly and without jitter, so that status sequences are deterministic. */
 export const fastRetry = { initialDelay: 20, maxDelay: 50, jitter: false }
+
+/** Counts the animation frames that pass until `stop()` is called. */
+export function countFrames() {
+  let frames = 0
+  let handle = requestAnimationFrame(function frame() {
+    frames++
+    handle = requestAnimationFrame(frame)
+  })
+  return {
+    stop() {
+      cancelAnimationFrame(handle)
+      return frames
+    },
+  }
+}

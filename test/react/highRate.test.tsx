@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMockStream, type MockStream } from '../../src/testing'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { sleep } from '../helpers/until'
-import { renderStream, type Ticker } from './harness'
+import { countFrames, renderStream, type Ticker } from './harness'
 
 // Hooks run last-registered first: cleanup() unmounts (closing the hooks' streams), then the mocks end.
 const track = closeAfterEach()
@@ -22,21 +22,6 @@ async function sendAtHighRate(mock: MockStream<Ticker>, count: number): Promise<
     await sleep(4) // the pace of a fast server: real time is the point here
   }
   return performance.now() - started
-}
-
-/** Counts the animation frames that pass until `stop()` is called. */
-function countFrames() {
-  let frames = 0
-  let handle = requestAnimationFrame(function frame() {
-    frames++
-    handle = requestAnimationFrame(frame)
-  })
-  return {
-    stop() {
-      cancelAnimationFrame(handle)
-      return frames
-    },
-  }
 }
 
 /** Renders a hook with `history` and an `on` handler, streams `count` events, and checks nothing was lost. */

@@ -7,6 +7,7 @@ import { type UseEventStreamOptions, type UseEventStreamResult, useEventStream }
 import { createMockStream, encodeEvent, type MockStream } from '../../src/testing'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { flushMicrotasks, sleep } from '../helpers/until'
+import { countFrames } from './harness'
 
 // Hooks run last-registered first: cleanup() unmounts (closing the hooks' streams), then the mocks end.
 const track = closeAfterEach()
@@ -66,21 +67,6 @@ function AnswerView({ fetch }: { fetch: typeof globalThis.fetch }) {
     initial: 'thinking…',
   })
   return <p>{value}</p>
-}
-
-/** Counts the animation frames that pass until `stop()` is called. */
-function countFrames() {
-  let frames = 0
-  let handle = requestAnimationFrame(function frame() {
-    frames++
-    handle = requestAnimationFrame(frame)
-  })
-  return {
-    stop() {
-      cancelAnimationFrame(handle)
-      return frames
-    },
-  }
 }
 
 describe('useEventStream with reduce', () => {

@@ -1,5 +1,4 @@
-import type { ConnectionConfig } from '../api/resolveOptions'
-import { isDoneMarker } from '../api/resolveOptions'
+import { type ConnectionConfig, isDoneMarker } from '../api/resolveOptions'
 import { Consumers } from '../connection/consumers'
 import type { ConnectionState, Input } from '../connection/rules'
 import { type Cancel, watchIdle } from '../connection/timers'
