@@ -153,7 +153,8 @@ export interface ConnectionOptions {
   /**
    * The request that resumes the stream after its first event (a finite stream's or a feed's): a
    * {@link ReconnectRequest} merged over the original, `false` to close instead (with the error that
-   * ended the connection). May be async. Before the first event, the original request is retried.
+   * ended the connection). May be async. It is called when the next attempt starts, after the retry
+   * delay, with that attempt's context. Before the first event, the original request is retried.
    * @example
    * // an answer started with a POST resumes with a GET of its chat ID
    * reconnectRequest: () => ({ url: `/chat/${chatId}/stream`, method: 'GET' })
