@@ -65,12 +65,23 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
     const typed = this.handlers.get(type)
     if (!typed && this.anyHandlers.size === 0 && this.sinks.size === 0) return
     const pending = this.#pending
-    const run = this.#run
-    if (pending)
+    if (pending) {
+      const run = this.#run
       this.#enqueue(
         pending.then(() => (run === this.#run ? this.#decodeAndDeliver(type, raw, id) : undefined)),
       )
-    else this.#decodeAndDeliver(type, raw, id, typed)
+      return
+    }
+    // The usual case, in line: nothing waits for an async schema.
+    let data: unknown
+    try {
+      data = this.#decode(type, raw)
+    } catch (error) {
+      this.#decodeFailed(error)
+      return
+    }
+    if (data instanceof PendingDecode) this.#awaitDecode(type, raw, id, data)
+    else this.#deliver(type, raw, id, data, typed)
   }
 
   error(error: EventStreamError): void {
@@ -98,7 +109,8 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
     return false
   }
 
-  #decodeAndDeliver(type: string, raw: string, id: string, typed?: Set<Handler>): void | Promise<void> {
+  /** An event whose turn came behind an async schema: decoded and delivered now, or waits for its own. */
+  #decodeAndDeliver(type: string, raw: string, id: string): void | Promise<void> {
     let data: unknown
     try {
       data = this.#decode(type, raw)
@@ -106,16 +118,19 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
       this.#decodeFailed(error)
       return
     }
-    if (data instanceof PendingDecode) {
-      const run = this.#run
-      const settled = data.promise.then(
-        (value) => void (run === this.#run && this.#deliver(type, raw, id, value)),
-        (error) => void (run === this.#run && this.#decodeFailed(error)),
-      )
-      if (!this.#pending) this.#enqueue(settled)
-      return settled
-    }
-    this.#deliver(type, raw, id, data, typed)
+    if (data instanceof PendingDecode) return this.#awaitDecode(type, raw, id, data)
+    this.#deliver(type, raw, id, data)
+  }
+
+  /** Delivers the event when its async schema settles; later events queue behind it. */
+  #awaitDecode(type: string, raw: string, id: string, data: PendingDecode): Promise<void> {
+    const run = this.#run
+    const settled = data.promise.then(
+      (value) => void (run === this.#run && this.#deliver(type, raw, id, value)),
+      (error) => void (run === this.#run && this.#decodeFailed(error)),
+    )
+    if (!this.#pending) this.#enqueue(settled)
+    return settled
   }
 
   /** `typed`: the type's `on` handlers, when the caller has looked them up already. */
