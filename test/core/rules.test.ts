@@ -355,6 +355,22 @@ const rows: Row[] = [
     effects: [connect()],
   },
   {
+    name: 'a started finite stream that cannot resume stays open while the page is hidden',
+    rules: finite,
+    before: { status: 'open', started: true, lastEventId: '' },
+    input: { type: 'hidden' },
+    after: { status: 'open', paused: false },
+    effects: [],
+  },
+  {
+    name: 'a started finite stream with event IDs pauses, and resumes with them when the page shows',
+    rules: finite,
+    before: { status: 'open', started: true, lastEventId: '12' },
+    input: { type: 'hidden' },
+    after: { status: 'reconnecting', paused: true },
+    effects: [STOP],
+  },
+  {
     name: 'a closed stream does not pause',
     rules: feed,
     before: { status: 'closed' },

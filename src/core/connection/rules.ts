@@ -135,7 +135,8 @@ export function next(state: ConnectionState, input: Input, rules: Rules): Transi
     case 'wake':
       return to({}, [connect()])
     case 'hidden':
-      return state.status === 'closed' || state.paused
+      // A started finite stream that cannot resume stays open: closing it would lose the rest.
+      return state.status === 'closed' || state.paused || !canResume(state, rules)
         ? to({})
         : to({ status: 'reconnecting', retryDelay: undefined, paused: true }, [STOP])
     case 'visible':
@@ -158,11 +159,17 @@ export function next(state: ConnectionState, input: Input, rules: Rules): Transi
   }
 }
 
-/** A connection that was open failed: a finite stream that delivered events is never sent again from the start. */
-function dropped(state: ConnectionState, rules: Rules, error: EventStreamError): Transition {
+/**
+ * Whether a new request may follow this connection: always for a feed; for a finite stream, before its
+ * first event, or with what resumes it (event IDs, `reconnectRequest`). It is never sent again from the start.
+ */
+function canResume(state: ConnectionState, rules: Rules): boolean {
   return !rules.finite || !state.started || rules.reconnectRequest || state.lastEventId !== ''
-    ? retryOrClose(state, rules, error)
-    : closeWith(state, error, true)
+}
+
+/** A connection that was open failed: retry as the policy says, or close when it cannot resume. */
+function dropped(state: ConnectionState, rules: Rules, error: EventStreamError): Transition {
+  return canResume(state, rules) ? retryOrClose(state, rules, error) : closeWith(state, error, true)
 }
 
 /**
