@@ -113,7 +113,8 @@ export interface ConnectionOptions {
    * with `Last-Event-ID`) when it is visible again. While paused, `status` is `reconnecting` without a
    * `retryDelay`. With `share: tabs` the connection pauses only when every tab that uses it has been
    * hidden for its own `pauseWhenHidden` (a tab whose streams lack the option keeps it open), and resumes
-   * when any of them shows again. Off by default.
+   * when any of them shows again. A finite stream that has started and cannot resume (no event IDs, no
+   * `reconnectRequest`) stays open instead. Off by default.
    */
   pauseWhenHidden?: number
   /**
