@@ -9,7 +9,7 @@ import type { ConnectionListener } from '../types'
 export class Consumers {
   readonly #listeners = new Set<ConnectionListener>()
   /** The one consumer, while there is exactly one (the usual case): events go to it without iterating. */
-  only: ConnectionListener | undefined = undefined
+  #only: ConnectionListener | undefined = undefined
 
   constructor() {
     keepShape(Consumers, () => new Consumers())
@@ -26,7 +26,7 @@ export class Consumers {
   }
 
   event(type: string, raw: string, id: string): void {
-    const only = this.only
+    const only = this.#only
     if (only !== undefined) only.event(type, raw, id)
     else for (const listener of this.#listeners) listener.event(type, raw, id)
   }
@@ -56,11 +56,11 @@ export class Consumers {
 
   clear(): void {
     this.#listeners.clear()
-    this.only = undefined
+    this.#only = undefined
   }
 
   #updateOnly(): void {
     const listeners = this.#listeners
-    this.only = listeners.size === 1 ? listeners.values().next().value : undefined
+    this.#only = listeners.size === 1 ? listeners.values().next().value : undefined
   }
 }

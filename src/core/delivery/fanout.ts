@@ -72,16 +72,7 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
       )
       return
     }
-    // The usual case, in line: nothing waits for an async schema.
-    let data: unknown
-    try {
-      data = this.#decode(type, raw)
-    } catch (error) {
-      this.#decodeFailed(error)
-      return
-    }
-    if (data instanceof PendingDecode) this.#awaitDecode(type, raw, id, data)
-    else this.#deliver(type, raw, id, data, typed)
+    this.#decodeAndDeliver(type, raw, id, typed)
   }
 
   error(error: EventStreamError): void {
@@ -109,8 +100,11 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
     return false
   }
 
-  /** An event whose turn came behind an async schema: decoded and delivered now, or waits for its own. */
-  #decodeAndDeliver(type: string, raw: string, id: string): void | Promise<void> {
+  /**
+   * Decodes an event and delivers it, or waits for its async schema. `typed`: the type's `on` handlers,
+   * when the caller has looked them up already.
+   */
+  #decodeAndDeliver(type: string, raw: string, id: string, typed?: Set<Handler>): void | Promise<void> {
     let data: unknown
     try {
       data = this.#decode(type, raw)
@@ -119,7 +113,7 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
       return
     }
     if (data instanceof PendingDecode) return this.#awaitDecode(type, raw, id, data)
-    this.#deliver(type, raw, id, data)
+    this.#deliver(type, raw, id, data, typed)
   }
 
   /** Delivers the event when its async schema settles; later events queue behind it. */

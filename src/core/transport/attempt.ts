@@ -174,9 +174,7 @@ class ParsedEvents implements ParserCallbacks {
       this.#started = true
       this.#host.input(this.#attempt, { type: 'started' })
     }
-    const only = this.#consumers.only
-    if (only !== undefined) only.event(type, data, id)
-    else this.#consumers.event(type, data, id)
+    this.#consumers.event(type, data, id)
   }
 
   /** Whether `doneWhen` ends the stream with this event; a throwing `doneWhen` is reported, and says no. */
