@@ -5,10 +5,14 @@ import { createMockStream } from '../../src/testing'
 import { closeAfterEach } from '../helpers/closeAfterEach'
 import { until } from '../helpers/until'
 
-/** An async schema that takes 20 ms per event: slow on purpose, the point of the tests that use it. */
-function slowSchema() {
+/**
+ * An async schema that takes `ms` per event (slow on purpose, the point of the tests that use it), and
+ * calls `onValidate` as each validation starts.
+ */
+function slowSchema(ms = 20, onValidate?: () => void) {
   return z.object({ n: z.number() }).refine(async () => {
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    onValidate?.()
+    await new Promise((resolve) => setTimeout(resolve, ms))
     return true
   })
 }
@@ -39,7 +43,8 @@ describe('Standard Schema decoding in a stream', () => {
 
   it('drops events still in an async schema when a finite stream starts again from the start', async () => {
     const server = track(createMockStream())
-    const slow = slowSchema()
+    let validating = 0
+    const slow = slowSchema(200, () => validating++)
     const stream = track(
       createEventStream('https://api.test/answer', {
         fetch: server.fetch,
@@ -54,7 +59,8 @@ describe('Standard Schema decoding in a stream', () => {
     await server.waitForConnection()
     server.send({ data: { n: 1 } })
     server.send({ data: { n: 2 } })
-    stream.reconnect() // while both are in the schema
+    await until(() => validating > 0) // the first in the schema for 200 ms, the second queued behind it
+    stream.reconnect()
     await server.waitForConnection(2)
     server.send({ data: { n: 1 } })
     await until(() => order.length === 2)
