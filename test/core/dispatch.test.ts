@@ -69,4 +69,54 @@ describe('dispatching a chunk of events', () => {
       expect(events).toEqual(['message|a|', 'x|b\nc|', 'message|d|7', 'message|e|7'])
     }
   })
+
+  it('routes each event to the handlers of its type, with many types of equal length and more types than the parser keeps', async () => {
+    const types = Array.from({ length: 12 }, (_, n) => `type-${String.fromCharCode(97 + n)}`)
+    let text = ''
+    for (let round = 0; round < 3; round++)
+      for (const type of types) text += `event: ${type}\ndata: ${type}/${round}\n\n`
+    for (const chunks of [[text], text.split('')]) {
+      const stream = track(
+        createEventStream<Record<string, string>>('http://test.invalid/feed', {
+          fetch: chunkedFetch(chunks),
+          retry: false,
+          decode: 'text',
+        }),
+      )
+      const seen: string[] = []
+      for (const type of types) stream.on(type, (data, event) => seen.push(`${type}:${event.type}:${data}`))
+      await until(() => stream.state.status === 'closed')
+      expect(seen).toHaveLength(36)
+      expect(seen.every((entry) => entry.split(':')[0] === entry.split(':')[1])).toBe(true)
+      expect(seen.every((entry) => entry.split(':')[2]?.startsWith(`${entry.split(':')[0]}/`))).toBe(true)
+    }
+  })
+
+  it('does not call a handler removed by an earlier handler of the same event; one added is called from the next event', async () => {
+    const stream = track(
+      createEventStream('http://test.invalid/feed', {
+        fetch: chunkedFetch([numbered(1, 3)]),
+        retry: false,
+        decode: 'text',
+      }),
+    )
+    const calls: string[] = []
+    const late = (data: unknown) => calls.push(`late ${data}`)
+    let removeSecond = () => {}
+    stream.on('message', (data) => {
+      calls.push(`first ${data}`)
+      if (data === '1') {
+        removeSecond()
+        stream.on('message', late)
+        stream.on('message', late) // twice: still one handler
+      }
+    })
+    removeSecond = stream.on('message', (data) => calls.push(`second ${data}`))
+    const removeAny = stream.onAny((event) => {
+      calls.push(`any ${event.data}`)
+      removeAny()
+    })
+    await until(() => stream.state.status === 'closed')
+    expect(calls).toEqual(['first 1', 'any 1', 'first 2', 'late 2', 'first 3', 'late 3'])
+  })
 })

@@ -81,10 +81,12 @@ class RunningConnection implements Connection, AttemptHost {
 
   /** The live fields: the resume point, the attempt count, whether the stream has started. */
   get fields(): Readonly<ConnectionState> {
+    this.#readLastEventId()
     return this.#store.fields
   }
 
   get state(): StreamState {
+    this.#readLastEventId()
     return this.#store.snapshot()
   }
 
@@ -121,13 +123,23 @@ class RunningConnection implements Connection, AttemptHost {
 
   /** Reports a recoverable error: it becomes `state.error` and goes to every error listener. */
   report(error: EventStreamError): void {
-    if (this.#store.set({ ...this.#store.fields, error })) this.consumers.state()
+    if (this.#store.set({ ...this.fields, error })) this.consumers.state()
     this.consumers.error(error)
   }
 
   setLastEventId(id: string): void {
+    if (id === this.#store.fields.lastEventId) return
     this.#store.setLastEventId(id)
     this.#persisted?.write(id)
+  }
+
+  /**
+   * Takes the last event ID from the parser of the attempt reading now: it is current for every event at
+   * the cost of a field write there, and read here only when asked for.
+   */
+  #readLastEventId(): void {
+    const parser = this.#current?.parser
+    if (parser !== undefined) this.setLastEventId(parser.lastEventId)
   }
 
   ready(): Promise<void> | undefined {
@@ -143,6 +155,7 @@ class RunningConnection implements Connection, AttemptHost {
     const queue = this.#queue
     queue.push(input)
     if (queue.length > 1) return
+    this.#readLastEventId()
     try {
       while (queue.length > 0) {
         const { state, effects } = next(this.#store.fields, queue[0] as Input, this.#rules)

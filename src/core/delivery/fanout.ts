@@ -2,9 +2,8 @@ import { EventStreamError, reasonOf } from '../errors'
 import { keepShape } from '../keepShape'
 import type { AnyStreamEvent, ConnectionListener, EventMap, StreamEvent } from '../types'
 import { type Decoder, keepText, PendingDecode } from './decode'
+import { type Handler, Handlers } from './handlers'
 import type { IteratorSink } from './iterator'
-
-type Handler = (data: unknown, event: StreamEvent) => void
 
 /**
  * Events buffered for a `for await` loop before the connection stops reading (when nothing but loops
@@ -34,13 +33,13 @@ export interface StreamHooks {
  * of what the connection reports goes to `hooks`. A class: `event` runs for every event (see `keepShape`).
  */
 export class Fanout<E extends EventMap> implements ConnectionListener {
-  /** `on` handlers by event type. */
-  readonly handlers = new Map<string, Set<Handler>>()
-  /** `onAny` handlers. */
-  readonly anyHandlers = new Set<(event: AnyStreamEvent<E>) => void>()
+  /** The `on` and `onAny` handlers. */
+  readonly handlers = new Handlers()
   /** The `for await` loops. */
   readonly sinks = new Set<IteratorSink<AnyStreamEvent<E>>>()
   readonly #decode: Decoder
+  /** `decode: 'text'`: the value is the raw data, without a call. */
+  readonly #keepsText: boolean
   readonly #hooks: StreamHooks
   #stopped = false
   /** The tail of events waiting for async schemas; later events queue behind it to keep order. */
@@ -50,20 +49,22 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
 
   constructor(decode: Decoder, hooks: StreamHooks) {
     this.#decode = decode
+    this.#keepsText = decode === keepText
     this.#hooks = hooks
     keepShape(Fanout, () => new Fanout(keepText, {} as StreamHooks))
   }
 
-  /** The stream closed: nothing is delivered any more. */
+  /** The stream closed: nothing is delivered any more, not even to the rest of an event's handlers. */
   stop(): void {
     this.#stopped = true
+    this.handlers.clear()
   }
 
   event(type: string, raw: string, id: string): void {
-    // One lookup of the type's handlers (hashing the type, a new string per event) serves the check and
-    // the delivery; an event that waits behind an async schema looks them up again when its turn comes.
-    const typed = this.handlers.get(type)
-    if (!typed && this.anyHandlers.size === 0 && this.sinks.size === 0) return
+    // One lookup of the type's handlers serves the check and the delivery; an event that waits behind an
+    // async schema looks them up again when its turn comes.
+    const typed = this.handlers.forType(type)
+    if (typed === undefined && this.handlers.any.length === 0 && this.sinks.size === 0) return
     const pending = this.#pending
     if (pending) {
       const run = this.#run
@@ -95,7 +96,7 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
 
   backedUp(): boolean {
     // Handlers must see every event as it comes: only a stream that feeds nothing but loops may wait.
-    if (this.handlers.size > 0 || this.anyHandlers.size > 0) return false
+    if (this.handlers.size > 0) return false
     for (const sink of this.sinks) if (sink.buffered >= HIGH_WATER) return true
     return false
   }
@@ -104,7 +105,8 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
    * Decodes an event and delivers it, or waits for its async schema. `typed`: the type's `on` handlers,
    * when the caller has looked them up already.
    */
-  #decodeAndDeliver(type: string, raw: string, id: string, typed?: Set<Handler>): void | Promise<void> {
+  #decodeAndDeliver(type: string, raw: string, id: string, typed?: readonly Handler[]): void | Promise<void> {
+    if (this.#keepsText) return this.#deliver(type, raw, id, raw, typed)
     let data: unknown
     try {
       data = this.#decode(type, raw)
@@ -128,22 +130,32 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
   }
 
   /** `typed`: the type's `on` handlers, when the caller has looked them up already. */
-  #deliver(type: string, raw: string, id: string, data: unknown, typed = this.handlers.get(type)): void {
+  #deliver(type: string, raw: string, id: string, data: unknown, typed = this.handlers.forType(type)): void {
     if (this.#stopped) return
     const event = { type, data, raw, id } as AnyStreamEvent<E>
-    // Iterating a Set allocates an iterator: skip the empty ones (most streams use one kind of consumer).
-    if (typed) for (const handler of typed) this.#call(handler, data, event)
-    if (this.anyHandlers.size > 0)
-      for (const handler of this.anyHandlers) this.#call(handler as Handler, event, event)
+    if (typed !== undefined) this.#callEach(typed, type, data, event)
+    const { any } = this.handlers
+    if (any.length > 0) this.#callEach(any, undefined, event, event)
+    // Iterating a Set allocates an iterator: skip the empty one (most streams use one kind of consumer).
     if (this.sinks.size > 0) for (const sink of this.sinks) sink.push(event)
   }
 
-  /** Runs one handler; a throw is reported (as a `handler` error) and the other handlers still run. */
-  #call(handler: Handler, value: unknown, event: StreamEvent): void {
-    try {
-      handler(value, event)
-    } catch (cause) {
-      this.#hooks.ownError(handlerError(cause, event))
+  /**
+   * Runs each handler of `list` (the `on` handlers of `type`, or with `type` undefined the `onAny` ones),
+   * skipping one that an earlier handler removed; a throw is reported (as a `handler` error) and the other
+   * handlers still run.
+   */
+  #callEach(list: readonly Handler[], type: string | undefined, value: unknown, event: StreamEvent): void {
+    const { handlers } = this
+    const removals = handlers.removals
+    for (let i = 0; i < list.length; i++) {
+      const handler = list[i] as Handler
+      if (handlers.removals !== removals && !handlers.stillHas(type, handler)) continue
+      try {
+        handler(value, event)
+      } catch (cause) {
+        this.#hooks.ownError(handlerError(cause, event))
+      }
     }
   }
 

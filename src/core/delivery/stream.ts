@@ -3,6 +3,7 @@ import { sameFields } from '../connection/state'
 import type { EventStreamError } from '../errors'
 import type { AnyStreamEvent, Connection, EventMap, EventStream, StreamEvent, StreamState } from '../types'
 import { Fanout, handlerError, LOW_WATER, type StreamHooks } from './fanout'
+import type { Handler } from './handlers'
 import { createPushIterator } from './iterator'
 
 /**
@@ -60,20 +61,12 @@ class ConsumerStream<E extends EventMap> implements EventStream<E>, StreamHooks 
     handler: (data: E[K], event: StreamEvent<K, E[K]>) => void,
   ): () => void {
     this.#connection.drained?.() // a handler cannot wait: reading goes on if it waited for loops
-    const { handlers } = this.#fanout
-    const set = handlers.get(type) ?? new Set()
-    handlers.set(type, set)
-    const entry = handler as (data: unknown) => void
-    set.add(entry)
-    return () => {
-      set.delete(entry)
-      if (set.size === 0 && handlers.get(type) === set) handlers.delete(type)
-    }
+    return this.#fanout.handlers.on(type, handler as Handler)
   }
 
   onAny(handler: (event: AnyStreamEvent<E>) => void): () => void {
     this.#connection.drained?.()
-    return listen(this.#fanout.anyHandlers, handler)
+    return this.#fanout.handlers.onAny(handler as Handler)
   }
 
   onError(handler: (error: EventStreamError) => void): () => void {
@@ -112,11 +105,6 @@ class ConsumerStream<E extends EventMap> implements EventStream<E>, StreamHooks 
     this.#endLoops()
     this.#release()
     if (this.#state !== this.#notified) this.#emitState()
-    // Clear each set too: a handler that closes the stream stops the rest of the same event's handlers.
-    const { handlers, anyHandlers } = this.#fanout
-    for (const set of handlers.values()) set.clear()
-    handlers.clear()
-    anyHandlers.clear()
     this.#errorHandlers.clear()
     this.#stateListeners.clear()
     this.#restartListeners.clear()

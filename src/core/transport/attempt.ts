@@ -5,7 +5,7 @@ import { type Cancel, watchIdle } from '../connection/timers'
 import { EventStreamError, reasonOf } from '../errors'
 import { keepShape } from '../keepShape'
 import { createParser } from '../wire/parse'
-import type { ParserCallbacks } from '../wire/types'
+import type { EventStreamParser, ParserCallbacks } from '../wire/types'
 import { createFailures, type Failures } from './failures'
 import { readBody } from './readBody'
 import type { RequestBuilder } from './request'
@@ -18,6 +18,8 @@ export class Attempt {
   readonly controller = new AbortController()
   /** What to stop when the attempt stops: its timers and its body reader. */
   readonly stops: Cancel[] = []
+  /** The parser of its body, once it reads one: the newest last event ID is there. */
+  parser: EventStreamParser | undefined = undefined
 
   constructor() {
     keepShape(Attempt, () => new Attempt())
@@ -36,7 +38,7 @@ export interface AttemptHost {
   input(attempt: Attempt, input: Input): void
   /** A recoverable error (an event over `maxEventSize`, a throwing `doneWhen`): `state.error`, and reported. */
   report(error: EventStreamError): void
-  /** A new last event ID: written at once (consumers hear of it at the end of its chunk). */
+  /** A new last event ID, at the end of the chunk that brought it (read before from `Attempt.parser`). */
   setLastEventId(id: string): void
   /** Before every read: a promise to wait for while the consumers are backed up, else `undefined`. */
   ready(): Promise<void> | undefined
@@ -112,7 +114,8 @@ export async function runAttempt(attempt: Attempt, host: AttemptHost, resume: bo
 
 /**
  * Reads and parses `body` until it ends or the attempt does; each attempt has a parser of its own.
- * A new last event ID is in `state` at once; consumers hear of it once per chunk, not once per event.
+ * The connection reads a new last event ID from the parser when asked (so it is in `state` at once);
+ * consumers hear of it once per chunk, not once per event.
  */
 function read(
   attempt: Attempt,
@@ -126,13 +129,14 @@ function read(
     lastEventId: host.fields.lastEventId,
     maxEventSize: host.config.maxEventSize,
   })
+  attempt.parser = parser
   return readBody(body, {
     active: () => attempt.active,
     onCancel: (cancel) => attempt.stops.push(cancel),
     onText(text) {
       touch?.()
       parser.feed(text)
-      events.endOfChunk()
+      events.endOfChunk(parser.lastEventId)
     },
     ready: () => host.ready(),
   })
@@ -151,8 +155,8 @@ class ParsedEvents implements ParserCallbacks {
   readonly #doneWhen: ConnectionConfig['doneWhen']
   /** An event arrived in this attempt (the connection heard of the stream's first one). */
   #started: boolean
-  /** A new last event ID arrived in this chunk. */
-  #idChanged = false
+  /** The last event ID the consumers heard of. */
+  #reportedId: string
 
   constructor(attempt: Attempt, host: AttemptHost, failures: Failures) {
     this.#attempt = attempt
@@ -161,6 +165,7 @@ class ParsedEvents implements ParserCallbacks {
     this.#consumers = host.consumers
     this.#doneWhen = host.config?.doneWhen
     this.#started = host.fields?.started === true
+    this.#reportedId = host.fields?.lastEventId ?? ''
     keepShape(
       ParsedEvents,
       () => new ParsedEvents(new Attempt(), { consumers: new Consumers() } as AttemptHost, failures),
@@ -192,12 +197,6 @@ class ParsedEvents implements ParserCallbacks {
     return done
   }
 
-  onLastEventId(id: string): void {
-    if (!this.#attempt.active) return
-    this.#host.setLastEventId(id)
-    this.#idChanged = true
-  }
-
   onRetry(delay: number): void {
     this.#host.input(this.#attempt, { type: 'retry', delay })
   }
@@ -208,9 +207,10 @@ class ParsedEvents implements ParserCallbacks {
   }
 
   /** The end of a chunk: consumers hear of a new last event ID, and the rules of the progress. */
-  endOfChunk(): void {
-    if (!this.#idChanged || !this.#attempt.active) return
-    this.#idChanged = false
+  endOfChunk(lastEventId: string): void {
+    if (lastEventId === this.#reportedId || !this.#attempt.active) return
+    this.#reportedId = lastEventId
+    this.#host.setLastEventId(lastEventId)
     if (this.#host.fields.attempt > 0) this.#host.input(this.#attempt, { type: 'progress' })
     this.#host.consumers.state()
   }

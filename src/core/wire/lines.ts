@@ -9,7 +9,8 @@ const PREVIEW_LENGTH = 256
 
 // The usual fields are recognised by their character codes: V8 runs these comparisons several times
 // faster than `startsWith` at an offset, and no substring is made for the name. A shorter line cannot
-// match by reading past its end: its line break (or the end of the text) equals none of these codes.
+// match by reading past its end: its line break equals none of these codes. The parser passes lines with
+// their line break: once a `charCodeAt` has read past the end of its text, V8 calls out for it ever after.
 
 /** Whether the line at `start` begins with `data:`. */
 export function isDataField(text: string, start: number): boolean {

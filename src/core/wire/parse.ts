@@ -14,6 +14,8 @@ import type { EventStreamParser, ParserCallbacks, ParserOptions } from './types'
 
 const LF = 10
 const CR = 13
+/** Distinct event types a parser keeps to reuse (see `#typeAt`). */
+const KNOWN_TYPES = 8
 
 /** Creates an incremental parser. */
 export function createParser(callbacks: ParserCallbacks, options: ParserOptions = {}): EventStreamParser {
@@ -29,6 +31,7 @@ const IGNORE: ParserCallbacks = { onEvent() {} }
  */
 class Parser implements EventStreamParser {
   readonly #callbacks: ParserCallbacks
+  readonly #onLastEventId: ParserCallbacks['onLastEventId']
   readonly #maxEventSize: number
   #lastEventId: string
   /** The `id` field value waiting for dispatch (the spec's "last event ID buffer"). */
@@ -36,6 +39,8 @@ class Parser implements EventStreamParser {
   #data = ''
   #hasData = false
   #eventType = ''
+  /** Event types read so far (the first `KNOWN_TYPES`), reused for the same text. */
+  readonly #knownTypes: string[] = []
   /** Text of a line whose end has not arrived yet. */
   #partialLine = ''
   /** A chunk ended with CR: an LF at the start of the next one belongs to it. */
@@ -47,10 +52,15 @@ class Parser implements EventStreamParser {
 
   constructor(callbacks: ParserCallbacks, options: ParserOptions) {
     this.#callbacks = callbacks
+    this.#onLastEventId = callbacks.onLastEventId
     this.#maxEventSize = options.maxEventSize ?? Number.POSITIVE_INFINITY
     this.#lastEventId = options.lastEventId ?? ''
     this.#idBuffer = this.#lastEventId
     keepShape(Parser, () => new Parser(IGNORE, {}))
+  }
+
+  get lastEventId(): string {
+    return this.#lastEventId
   }
 
   feed(chunk: string): void {
@@ -71,20 +81,29 @@ class Parser implements EventStreamParser {
       }
       while (lineEnd !== -1) {
         // `#takeLine` without its checks for a partial or skipped line (only the first line can be one), and
-        // the commonest lines inline: the blank line, and a one-line event (`data: …` then a blank line),
-        // which is dispatched without going through the data buffer.
+        // `#processLine` inline for the usual fields, with a one-line event (`data: …` then a blank line)
+        // dispatched without going through the data buffer.
         if (lineEnd === position) this.#dispatch()
         else if (this.#data.length + lineEnd - position > this.#maxEventSize)
           this.#takeLine(chunk, position, lineEnd)
-        else if (
-          !this.#hasData &&
-          !this.#tooLarge &&
-          chunk.charCodeAt(lineEnd + 1) === LF &&
-          isDataField(chunk, position)
-        ) {
-          this.#dispatchData(chunk.slice(valueStart(chunk, position + 5), lineEnd))
-          lineEnd++
-        } else this.#processLine(chunk, position, lineEnd)
+        else if (isDataField(chunk, position)) {
+          const value = chunk.slice(valueStart(chunk, position + 5), lineEnd)
+          // (The index is checked first: V8 calls out for every `charCodeAt` of a call site that has read
+          // past the end once, here at the end of every chunk.)
+          if (
+            !this.#hasData &&
+            !this.#tooLarge &&
+            lineEnd + 1 < length &&
+            chunk.charCodeAt(lineEnd + 1) === LF
+          ) {
+            this.#dispatchData(value)
+            lineEnd++
+          } else this.#appendData(value)
+        } else if (isIdField(chunk, position))
+          this.#setId(chunk.slice(valueStart(chunk, position + 3), lineEnd))
+        else if (isEventField(chunk, position))
+          this.#eventType = this.#typeAt(chunk, valueStart(chunk, position + 6), lineEnd)
+        else this.#processLine(chunk, position, lineEnd)
         position = lineEnd + 1
         lineEnd = chunk.indexOf('\n', position)
       }
@@ -128,9 +147,10 @@ class Parser implements EventStreamParser {
     } else if (this.#partialLine === '') {
       this.#processLine(chunk, position, lineEnd)
     } else {
-      const line = this.#partialLine + chunk.slice(position, lineEnd)
+      // With its line break: the field checks may read one character past the line (see lines.ts).
+      const line = this.#partialLine + chunk.slice(position, lineEnd + 1)
       this.#partialLine = ''
-      this.#processLine(line, 0, line.length)
+      this.#processLine(line, 0, line.length - 1)
     }
   }
 
@@ -165,7 +185,7 @@ class Parser implements EventStreamParser {
   #processLine(text: string, start: number, end: number): void {
     if (start === end) this.#dispatch()
     else if (isDataField(text, start)) this.#appendData(text.slice(valueStart(text, start + 5), end))
-    else if (isEventField(text, start)) this.#eventType = text.slice(valueStart(text, start + 6), end)
+    else if (isEventField(text, start)) this.#eventType = this.#typeAt(text, valueStart(text, start + 6), end)
     else if (isIdField(text, start)) this.#setId(text.slice(valueStart(text, start + 3), end))
     else this.#processOtherLine(text, start, end)
   }
@@ -184,6 +204,22 @@ class Parser implements EventStreamParser {
     else if (name === 'id') this.#setId(value)
     // Only ASCII digits count (`\d` is [0-9] in JavaScript); `retry` lines are rare, so a regex is fine.
     else if (name === 'retry' && /^\d+$/.test(value)) this.#callbacks.onRetry?.(Number.parseInt(value, 10))
+  }
+
+  /**
+   * The event type `text[start, end)`: the string read before for the same text, if any. A stream repeats
+   * a few types; one string per type saves a copy, and its hash is computed once for every lookup of it.
+   */
+  #typeAt(text: string, start: number, end: number): string {
+    const known = this.#knownTypes
+    const length = end - start
+    for (let i = 0; i < known.length; i++) {
+      const type = known[i] as string
+      if (type.length === length && text.startsWith(type, start)) return type
+    }
+    const type = text.slice(start, end)
+    if (known.length < KNOWN_TYPES) known.push(type)
+    return type
   }
 
   #appendData(value: string): void {
@@ -213,10 +249,10 @@ class Parser implements EventStreamParser {
 
   /** Ends the event being read: updates the last event ID and emits `eventData` (`undefined`: no event). */
   #dispatchData(eventData: string | undefined): void {
-    if (this.#idBuffer !== this.#lastEventId) {
-      this.#lastEventId = this.#idBuffer
-      this.#callbacks.onLastEventId?.(this.#lastEventId)
-    }
+    // Without a listener for changes (the reader reads `lastEventId`) it is a write, without a comparison.
+    const changed = this.#onLastEventId !== undefined && this.#idBuffer !== this.#lastEventId
+    this.#lastEventId = this.#idBuffer
+    if (changed) this.#onLastEventId?.(this.#lastEventId)
     const type = this.#eventType === '' ? 'message' : this.#eventType
     this.#eventType = ''
     if (eventData !== undefined) this.#callbacks.onEvent(type, eventData, this.#lastEventId)

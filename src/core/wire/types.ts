@@ -30,4 +30,6 @@ export interface ParserOptions {
 export interface EventStreamParser {
   /** Parses the next chunk of decoded text. */
   feed(chunk: string): void
+  /** The last event ID: the resume point, updated at each dispatch. */
+  readonly lastEventId: string
 }
