@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createParser } from '../../src/core/wire/parse'
-import { createUtf8Decoder } from '../../src/core/wire/utf8'
+import { Utf8Decoder } from '../../src/core/wire/utf8'
 import {
   decodeByteByByte,
   decodeChunks,
@@ -105,34 +105,34 @@ describe('line ends across chunks', () => {
   })
 })
 
-describe('createUtf8Decoder', () => {
+describe('Utf8Decoder', () => {
   it('strips a BOM split across chunks', () => {
-    const decode = createUtf8Decoder()
-    const text = [[0xef], [0xbb], [0xbf, 0x61]].map((part) => decode(Uint8Array.from(part))).join('')
+    const decoder = new Utf8Decoder()
+    const text = [[0xef], [0xbb], [0xbf, 0x61]].map((part) => decoder.decode(Uint8Array.from(part))).join('')
     expect(text).toBe('a')
   })
 
   it('strips only the first BOM, also when empty chunks come between its bytes (Node 24 stripped two)', () => {
-    const decode = createUtf8Decoder()
+    const decoder = new Utf8Decoder()
     const parts = [[0xef], [], [0xbb, 0xbf], [], [0xef, 0xbb, 0xbf, 0x61]]
-    const text = parts.map((part) => decode(Uint8Array.from(part))).join('')
+    const text = parts.map((part) => decoder.decode(Uint8Array.from(part))).join('')
     expect(text).toBe('\ufeffa')
   })
 
   it('strips the BOM of each new decoder', () => {
     const bom = Uint8Array.from([0xef, 0xbb, 0xbf, 0x61])
-    expect(createUtf8Decoder()(bom)).toBe('a')
-    expect(createUtf8Decoder()(bom)).toBe('a')
+    expect(new Utf8Decoder().decode(bom)).toBe('a')
+    expect(new Utf8Decoder().decode(bom)).toBe('a')
   })
 
   it('keeps a character split across chunks whole', () => {
-    const decode = createUtf8Decoder()
+    const decoder = new Utf8Decoder()
     const bytes = new TextEncoder().encode('😀')
-    expect([decode(bytes.subarray(0, 1)), decode(bytes.subarray(1, 3)), decode(bytes.subarray(3))]).toEqual([
-      '',
-      '',
-      '😀',
-    ])
+    expect([
+      decoder.decode(bytes.subarray(0, 1)),
+      decoder.decode(bytes.subarray(1, 3)),
+      decoder.decode(bytes.subarray(3)),
+    ]).toEqual(['', '', '😀'])
   })
 })
 

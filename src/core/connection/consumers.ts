@@ -36,7 +36,9 @@ export class Consumers {
   }
 
   state(): void {
-    for (const listener of this.#listeners) listener.state()
+    const only = this.#only
+    if (only !== undefined) only.state()
+    else for (const listener of this.#listeners) listener.state()
   }
 
   restarted(): void {
@@ -49,6 +51,8 @@ export class Consumers {
 
   /** Whether every consumer is backed up (only slow `for await` loops listen): then reading waits. */
   backedUp(): boolean {
+    const only = this.#only
+    if (only !== undefined) return only.backedUp?.() === true
     if (this.#listeners.size === 0) return false
     for (const listener of this.#listeners) if (!listener.backedUp?.()) return false
     return true

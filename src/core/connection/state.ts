@@ -60,11 +60,20 @@ export function createStateStore<T extends StateFields>(initial: T): StateStore<
   }
 }
 
-/** A snapshot of `fields`, without the optional fields that are `undefined`. */
+/**
+ * A snapshot of `fields`, without the optional fields that are `undefined`. Field by field, not a loop over
+ * `STATE_FIELDS`: it runs once per chunk that brings a new ID, and named stores are several times faster
+ * than computed ones (a test checks that every field of `STATE_FIELDS` is copied).
+ */
 export function snapshotOf(fields: Readonly<StateFields>): StreamState {
-  const state: Partial<Record<keyof StreamState, unknown>> = {}
-  for (const key of STATE_FIELDS) if (fields[key] !== undefined) state[key] = fields[key]
-  return state as StreamState
+  const state: StreamState = {
+    status: fields.status,
+    lastEventId: fields.lastEventId,
+    attempt: fields.attempt,
+  }
+  if (fields.error !== undefined) state.error = fields.error
+  if (fields.retryDelay !== undefined) state.retryDelay = fields.retryDelay
+  return state
 }
 
 /** A state or its fields. */

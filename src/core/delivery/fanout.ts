@@ -1,6 +1,7 @@
 import { EventStreamError, reasonOf } from '../errors'
 import { keepShape } from '../keepShape'
 import type { AnyStreamEvent, ConnectionListener, EventMap, StreamEvent } from '../types'
+import { callUser, makeUserCallsGeneric } from './callUser'
 import { type Decoder, keepText, PendingDecode } from './decode'
 import { type Handler, Handlers } from './handlers'
 import type { IteratorSink } from './iterator'
@@ -51,7 +52,10 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
     this.#decode = decode
     this.#keepsText = decode === keepText
     this.#hooks = hooks
-    keepShape(Fanout, () => new Fanout(keepText, {} as StreamHooks))
+    keepShape(Fanout, () => {
+      makeUserCallsGeneric()
+      return new Fanout(keepText, {} as StreamHooks)
+    })
   }
 
   /** The stream closed: nothing is delivered any more, not even to the rest of an event's handlers. */
@@ -152,7 +156,7 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
       const handler = list[i] as Handler
       if (handlers.removals !== removals && !handlers.stillHas(type, handler)) continue
       try {
-        handler(value, event)
+        callUser(handler, value, event)
       } catch (cause) {
         this.#hooks.ownError(handlerError(cause, event))
       }

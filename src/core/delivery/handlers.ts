@@ -22,7 +22,7 @@ export class Handlers {
    * The type `forType` looked up last, and its handlers: a stream of one type (most are) skips the Map.
    * The same text is usually the same string object (the parser reuses `message` and a repeated type).
    */
-  #lastType: string | undefined = undefined
+  #lastType = '' // (no event has this type: '' is `message`)
   #lastHandlers: readonly Handler[] | undefined = undefined
 
   constructor() {
@@ -87,7 +87,7 @@ export class Handlers {
   }
 
   #forget(): void {
-    this.#lastType = undefined
+    this.#lastType = ''
     this.#lastHandlers = undefined
   }
 }

@@ -1,9 +1,19 @@
+import { keepShape } from '../keepShape'
+
 /** The receiving end of one `for await` loop: events pushed in, then an end (with an error if fatal). */
 export interface IteratorSink<T> {
   push(value: T): void
   end(error?: unknown): void
   /** How many values wait for the loop. */
   readonly buffered: number
+}
+
+/** What a {@link PushIterator} tells the stream that made it. */
+export interface LoopOwner {
+  /** The loop was left early (`break`, `return`, a throw in the loop body). */
+  loopLeft(): void
+  /** The loop took a buffered value; `buffered` are still waiting. */
+  loopTook(buffered: number): void
 }
 
 interface Waiter<T> {
@@ -20,88 +30,92 @@ const COMPACT_AFTER = 1024
  * An async iterator over pushed values that buffers what arrives between `next()` calls and queues
  * `next()` calls made before a value arrives (`Promise.all`, read-ahead), serving both in order.
  * After the end, the fatal error (if any) rejects one `next()`; every other one completes.
- * `onReturn` runs when the loop is left early (`break`, `return`, a throw in the loop body); `onTake`
- * after the loop took a buffered value, with the number still buffered.
+ * A class, not closures: `push` and `next` run for every event, and every loop shares their code
+ * (see `keepShape` and `callUser.ts`).
  */
-export function createPushIterator<T>(
-  onReturn: () => void,
-  onTake?: (buffered: number) => void,
-): {
-  sink: IteratorSink<T>
-  iterator: AsyncIterableIterator<T>
-} {
-  let buffer: T[] = []
-  let head = 0
-  let ended = false
-  let failure: { error: unknown } | undefined
+export class PushIterator<T> implements IteratorSink<T>, AsyncIterableIterator<T> {
+  readonly #owner: LoopOwner
+  #buffer: T[] = []
+  #head = 0
+  #ended = false
+  #failure: { error: unknown } | undefined = undefined
   /** `next()` calls waiting for a value; only ever non-empty while the buffer is empty. */
-  const waiters: Waiter<T>[] = []
+  readonly #waiters: Waiter<T>[] = []
+
+  constructor(owner: LoopOwner) {
+    this.#owner = owner
+    keepShape(PushIterator, () => new PushIterator({ loopLeft() {}, loopTook() {} }))
+  }
+
+  // The sink: what the stream pushes.
+
+  push(value: T): void {
+    if (this.#ended) return
+    const waiter = this.#waiters.shift()
+    if (waiter) waiter.resolve({ value, done: false })
+    else this.#buffer.push(value)
+  }
+
+  end(error?: unknown): void {
+    if (this.#ended) return
+    this.#ended = true
+    if (error !== undefined) this.#failure = { error }
+    this.#settleWaiters() // waiters exist only when the buffer is empty
+  }
+
+  get buffered(): number {
+    return this.#buffer.length - this.#head
+  }
+
+  // The iterator: what the loop calls.
+
+  next(): Promise<IteratorResult<T>> {
+    const buffer = this.#buffer
+    if (this.#head < buffer.length) {
+      const value = buffer[this.#head++] as T
+      if (this.#head === buffer.length) {
+        this.#buffer = []
+        this.#head = 0
+      } else if (this.#head >= COMPACT_AFTER && this.#head * 2 >= buffer.length) {
+        // A loop that never quite catches up: drop the values it took (amortised, at most half moves).
+        this.#buffer = buffer.slice(this.#head)
+        this.#head = 0
+      }
+      this.#owner.loopTook(this.buffered)
+      return Promise.resolve({ value, done: false })
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = { resolve, reject }
+      if (this.#ended) this.#settle(waiter)
+      else this.#waiters.push(waiter)
+    })
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    const wasEnded = this.#ended
+    this.#ended = true
+    this.#failure = undefined
+    this.#buffer = []
+    this.#head = 0
+    this.#settleWaiters()
+    if (!wasEnded) this.#owner.loopLeft()
+    return Promise.resolve(DONE)
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this
+  }
 
   /** Settles one `next()` after the end: the fatal error once, then done. */
-  function settle(waiter: Waiter<T>): void {
+  #settle(waiter: Waiter<T>): void {
+    const failure = this.#failure
     if (failure) {
-      const { error } = failure
-      failure = undefined
-      waiter.reject(error)
+      this.#failure = undefined
+      waiter.reject(failure.error)
     } else waiter.resolve(DONE)
   }
 
-  function settleWaiters(): void {
-    for (const waiter of waiters.splice(0)) settle(waiter)
+  #settleWaiters(): void {
+    for (const waiter of this.#waiters.splice(0)) this.#settle(waiter)
   }
-
-  const sink: IteratorSink<T> = {
-    push(value) {
-      if (ended) return
-      const waiter = waiters.shift()
-      if (waiter) waiter.resolve({ value, done: false })
-      else buffer.push(value)
-    },
-    end(error) {
-      if (ended) return
-      ended = true
-      if (error !== undefined) failure = { error }
-      settleWaiters() // waiters exist only when the buffer is empty
-    },
-    get buffered() {
-      return buffer.length - head
-    },
-  }
-
-  const iterator: AsyncIterableIterator<T> = {
-    next() {
-      if (head < buffer.length) {
-        const value = buffer[head++] as T
-        if (head === buffer.length) {
-          buffer = []
-          head = 0
-        } else if (head >= COMPACT_AFTER && head * 2 >= buffer.length) {
-          // A loop that never quite catches up: drop the values it took (amortised, at most half moves).
-          buffer = buffer.slice(head)
-          head = 0
-        }
-        onTake?.(buffer.length - head)
-        return Promise.resolve({ value, done: false })
-      }
-      return new Promise((resolve, reject) => {
-        const waiter = { resolve, reject }
-        if (ended) settle(waiter)
-        else waiters.push(waiter)
-      })
-    },
-    return() {
-      const wasEnded = ended
-      ended = true
-      failure = undefined
-      buffer = []
-      head = 0
-      settleWaiters()
-      if (!wasEnded) onReturn()
-      return Promise.resolve(DONE)
-    },
-    [Symbol.asyncIterator]() {
-      return iterator
-    },
-  }
-  return { sink, iterator }
 }

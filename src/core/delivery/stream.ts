@@ -2,9 +2,10 @@ import type { ResolvedOptions } from '../api/resolveOptions'
 import { sameFields } from '../connection/state'
 import type { EventStreamError } from '../errors'
 import type { AnyStreamEvent, Connection, EventMap, EventStream, StreamEvent, StreamState } from '../types'
+import { callUser } from './callUser'
 import { Fanout, handlerError, LOW_WATER, type StreamHooks } from './fanout'
 import type { Handler } from './handlers'
-import { createPushIterator } from './iterator'
+import { type LoopOwner, PushIterator } from './iterator'
 
 /**
  * The typed face of a connection: decodes its raw events with this consumer's decoder and fans them out
@@ -19,7 +20,7 @@ export function createStreamOver<E extends EventMap>(
   return new ConsumerStream<E>(connection, options, release)
 }
 
-class ConsumerStream<E extends EventMap> implements EventStream<E>, StreamHooks {
+class ConsumerStream<E extends EventMap> implements EventStream<E>, StreamHooks, LoopOwner {
   readonly #connection: Connection
   readonly #fanout: Fanout<E>
   readonly #signal: AbortSignal | undefined
@@ -111,13 +112,21 @@ class ConsumerStream<E extends EventMap> implements EventStream<E>, StreamHooks 
   }
 
   [Symbol.asyncIterator](): AsyncIterator<AnyStreamEvent<E>> {
-    const { sink, iterator } = createPushIterator<AnyStreamEvent<E>>(this.close, (buffered) => {
-      if (buffered === LOW_WATER) this.#connection.drained?.()
-    })
-    if (this.#closed) sink.end()
-    else if (this.#connection.status === 'closed') sink.end(this.#fatal)
-    else this.#fanout.sinks.add(sink)
-    return iterator
+    const loop = new PushIterator<AnyStreamEvent<E>>(this)
+    if (this.#closed) loop.end()
+    else if (this.#connection.status === 'closed') loop.end(this.#fatal)
+    else this.#fanout.sinks.add(loop)
+    return loop
+  }
+
+  // What a `for await` loop reports (LoopOwner).
+
+  loopLeft(): void {
+    this.close()
+  }
+
+  loopTook(buffered: number): void {
+    if (buffered === LOW_WATER) this.#connection.drained?.()
   }
 
   // What the fan-out reports besides events (StreamHooks).
@@ -175,7 +184,7 @@ class ConsumerStream<E extends EventMap> implements EventStream<E>, StreamHooks 
   /** Calls a state or restart listener; a throw is reported as a `handler` error. */
   #call<T>(listener: (value: T) => void, value?: T): void {
     try {
-      listener(value as T)
+      callUser(listener, value as T, undefined)
     } catch (cause) {
       this.#reportError(handlerError(cause))
     }
@@ -184,7 +193,7 @@ class ConsumerStream<E extends EventMap> implements EventStream<E>, StreamHooks 
   #reportError(error: EventStreamError): void {
     for (const handler of this.#errorHandlers) {
       try {
-        handler(error)
+        callUser(handler, error, undefined)
       } catch (cause) {
         console.error('typed-sse: an onError handler threw', cause)
       }

@@ -1,4 +1,4 @@
-import { createUtf8Decoder } from '../wire/utf8'
+import { Utf8Decoder } from '../wire/utf8'
 
 /** How {@link readBody} reports and is stopped. */
 export interface BodyReader {
@@ -29,7 +29,7 @@ export async function readBody(body: ReadableStream<Uint8Array | string>, reader
       // a reader whose cancel() throws has nothing left to release
     }
   })
-  const decode = createUtf8Decoder()
+  const decoder = new Utf8Decoder()
   while (true) {
     const wait = reader.ready()
     if (wait) {
@@ -38,6 +38,6 @@ export async function readBody(body: ReadableStream<Uint8Array | string>, reader
     }
     const { done, value } = await source.read()
     if (done || !reader.active()) return
-    reader.onText(typeof value === 'string' ? value : decode(value))
+    reader.onText(typeof value === 'string' ? value : decoder.decode(value))
   }
 }
