@@ -42,6 +42,11 @@ export function createDecoder<E extends EventMap>(option: DecodeOption<E> | unde
 /** `decode: 'text'`. (Module functions, not a closure per stream: one call target for every stream.) */
 export const keepText: Decoder = (_type, raw) => raw
 
+/** Whether `decoder` may return a {@link PendingDecode}: only a map of decoders holds async schemas. */
+export function mayPend(decoder: Decoder): boolean {
+  return decoder !== keepText && decoder !== parseJson
+}
+
 function parseJson(type: string, raw: string): unknown {
   try {
     return JSON.parse(raw)

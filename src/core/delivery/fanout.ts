@@ -2,7 +2,7 @@ import { EventStreamError, reasonOf } from '../errors'
 import { keepShape } from '../keepShape'
 import type { AnyStreamEvent, ConnectionListener, EventMap, StreamEvent } from '../types'
 import { callUser, makeUserCallsGeneric } from './callUser'
-import { type Decoder, keepText, PendingDecode } from './decode'
+import { type Decoder, keepText, mayPend, PendingDecode } from './decode'
 import { type Handler, Handlers } from './handlers'
 import type { IteratorSink } from './iterator'
 
@@ -41,6 +41,8 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
   readonly #decode: Decoder
   /** `decode: 'text'`: the value is the raw data, without a call. */
   readonly #keepsText: boolean
+  /** The decoder may return a `PendingDecode` (async schemas): only then is each value checked for one. */
+  readonly #mayPend: boolean
   readonly #hooks: StreamHooks
   #stopped = false
   /** The tail of events waiting for async schemas; later events queue behind it to keep order. */
@@ -51,6 +53,7 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
   constructor(decode: Decoder, hooks: StreamHooks) {
     this.#decode = decode
     this.#keepsText = decode === keepText
+    this.#mayPend = mayPend(decode)
     this.#hooks = hooks
     keepShape(Fanout, () => {
       makeUserCallsGeneric()
@@ -118,7 +121,7 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
       this.#decodeFailed(error)
       return
     }
-    if (data instanceof PendingDecode) return this.#awaitDecode(type, raw, id, data)
+    if (this.#mayPend && data instanceof PendingDecode) return this.#awaitDecode(type, raw, id, data)
     this.#deliver(type, raw, id, data, typed)
   }
 
