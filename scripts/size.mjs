@@ -20,7 +20,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 // well adds to that bundle. Each budget is its measured size with a little headroom, so that growth fails
 // CI; `--why` lists what each module adds.
 export const BUDGETS = {
-  core: 9.9 * 1024, // `typed-sse`: the parser, the connection and its rules, every option checked, streams that end
+  core: 10.4 * 1024, // `typed-sse`: the parser, the connection and its rules, every option checked, streams that end, an event path V8 keeps optimised
   react: 1.3 * 1024, // `typed-sse/react` added to the core: the hook, its store, stand-ins and `reduce`
   tabs: 1.5 * 1024, // `typed-sse/tabs` added to the core: leader election, messages, hand-over, pauses
 }

@@ -20,7 +20,7 @@ export class Handlers {
   removals = 0
   /**
    * The type `forType` looked up last, and its handlers: a stream of one type (most are) skips the Map.
-   * The same text is usually the same string object (the parser reuses `message` and a repeated type).
+   * (The parser gives `message` as one string, so that comparison is one of pointers.)
    */
   #lastType = '' // (no event has this type: '' is `message`)
   #lastHandlers: readonly Handler[] | undefined = undefined

@@ -14,8 +14,6 @@ import type { EventStreamParser, ParserCallbacks, ParserOptions } from './types'
 
 const LF = 10
 const CR = 13
-/** Distinct event types a parser keeps to reuse (see `#typeAt`). */
-const KNOWN_TYPES = 8
 
 /** Creates an incremental parser. */
 export function createParser(callbacks: ParserCallbacks, options: ParserOptions = {}): EventStreamParser {
@@ -39,8 +37,6 @@ class Parser implements EventStreamParser {
   #data = ''
   #hasData = false
   #eventType = ''
-  /** Event types read so far (the first `KNOWN_TYPES`), reused for the same text. */
-  readonly #knownTypes: string[] = []
   /** Text of a line whose end has not arrived yet. */
   #partialLine = ''
   /** A chunk ended with CR: an LF at the start of the next one belongs to it. */
@@ -102,7 +98,7 @@ class Parser implements EventStreamParser {
         } else if (isIdField(chunk, position))
           this.#setId(chunk.slice(valueStart(chunk, position + 3), lineEnd))
         else if (isEventField(chunk, position))
-          this.#eventType = this.#typeAt(chunk, valueStart(chunk, position + 6), lineEnd)
+          this.#eventType = chunk.slice(valueStart(chunk, position + 6), lineEnd)
         else this.#processLine(chunk, position, lineEnd)
         position = lineEnd + 1
         lineEnd = chunk.indexOf('\n', position)
@@ -185,7 +181,7 @@ class Parser implements EventStreamParser {
   #processLine(text: string, start: number, end: number): void {
     if (start === end) this.#dispatch()
     else if (isDataField(text, start)) this.#appendData(text.slice(valueStart(text, start + 5), end))
-    else if (isEventField(text, start)) this.#eventType = this.#typeAt(text, valueStart(text, start + 6), end)
+    else if (isEventField(text, start)) this.#eventType = text.slice(valueStart(text, start + 6), end)
     else if (isIdField(text, start)) this.#setId(text.slice(valueStart(text, start + 3), end))
     else this.#processOtherLine(text, start, end)
   }
@@ -204,22 +200,6 @@ class Parser implements EventStreamParser {
     else if (name === 'id') this.#setId(value)
     // Only ASCII digits count (`\d` is [0-9] in JavaScript); `retry` lines are rare, so a regex is fine.
     else if (name === 'retry' && /^\d+$/.test(value)) this.#callbacks.onRetry?.(Number.parseInt(value, 10))
-  }
-
-  /**
-   * The event type `text[start, end)`: the string read before for the same text, if any. A stream repeats
-   * a few types; one string per type saves a copy, and its hash is computed once for every lookup of it.
-   */
-  #typeAt(text: string, start: number, end: number): string {
-    const known = this.#knownTypes
-    const length = end - start
-    for (let i = 0; i < known.length; i++) {
-      const type = known[i] as string
-      if (type.length === length && text.startsWith(type, start)) return type
-    }
-    const type = text.slice(start, end)
-    if (known.length < KNOWN_TYPES) known.push(type)
-    return type
   }
 
   #appendData(value: string): void {
