@@ -73,14 +73,17 @@ export class Fanout<E extends EventMap> implements ConnectionListener {
     const typed = this.handlers.forType(type)
     if (typed === undefined && this.handlers.any.length === 0 && this.sinks.size === 0) return
     const pending = this.#pending
-    if (pending) {
-      const run = this.#run
-      this.#enqueue(
-        pending.then(() => (run === this.#run ? this.#decodeAndDeliver(type, raw, id) : undefined)),
-      )
-      return
-    }
-    this.#decodeAndDeliver(type, raw, id, typed)
+    if (pending) this.#waitBehind(pending, type, raw, id)
+    else this.#decodeAndDeliver(type, raw, id, typed)
+  }
+
+  /**
+   * Delivers the event once the events waiting for async schemas are through. (A method of its own: a
+   * closure in `event` would make V8 allocate its variables' context at every event.)
+   */
+  #waitBehind(pending: Promise<void>, type: string, raw: string, id: string): void {
+    const run = this.#run
+    this.#enqueue(pending.then(() => (run === this.#run ? this.#decodeAndDeliver(type, raw, id) : undefined)))
   }
 
   error(error: EventStreamError): void {
