@@ -80,7 +80,7 @@ export async function bundlePage(dir) {
 const STOPPED = Symbol('stopped')
 
 /** Launches Chromium: the Playwright in the root's devDependencies, the system's Chromium. */
-async function launch() {
+export async function launch() {
   const { chromium } = await import('playwright')
   return chromium.launch({
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',

@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { modulesOf, printShares, sumSelfTimes } from './cpuProfile.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 // Node 24 from bench/node_modules (`npm run bench` installs it), else the Node that runs this.
@@ -38,48 +39,32 @@ try {
   const { times } = JSON.parse(out.trim().split('\n').pop())
   const profile = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]), 'utf8'))
 
-  // Line ranges of the source modules inside dist/index.js.
-  const markers = readFileSync(join(root, 'dist/index.js'), 'utf8')
-    .split('\n')
-    .flatMap((line, index) => (line.startsWith('// src/') ? [{ line: index, module: line.slice(3) }] : []))
-  const moduleAt = (line) => markers.findLast((marker) => marker.line <= line)?.module ?? 'dist (other)'
-
-  const nodes = new Map(profile.nodes.map((node) => [node.id, node]))
-  const groups = new Map()
-  const functions = new Map()
-  let total = 0
-  profile.samples.forEach((id, index) => {
-    const micros = profile.timeDeltas[index] ?? 0
-    const { functionName, url, lineNumber } = nodes.get(id).callFrame
-    let group
-    if (url.endsWith('dist/index.js')) group = moduleAt(lineNumber)
-    else if (functionName === '(garbage collector)')
-      group = 'garbage collector (incl. forced GCs between runs)'
-    else if (functionName === 'decode' || url.includes('internal/encoding'))
-      group = 'TextDecoder / TextEncoder'
-    else if (url.includes('webstreams')) group = 'web streams (node:internal/webstreams)'
-    else if (url.includes('bench/')) group = 'benchmark harness (corpus, fetch mock)'
-    else if (functionName === '(idle)' || functionName === '(program)') group = '(idle) / (program)'
-    else group = 'other (Node, undici, module loading)'
-    groups.set(group, (groups.get(group) ?? 0) + micros)
-    if (url.endsWith('dist/index.js')) {
-      const key = `${functionName || '(anonymous)'} (${moduleAt(lineNumber).replace('src/core/', '')})`
-      functions.set(key, (functions.get(key) ?? 0) + micros)
-    }
-    total += micros
-  })
+  const moduleAt = modulesOf(
+    readFileSync(join(root, 'dist/index.js'), 'utf8'),
+    (line) => line.startsWith('// src/'),
+    'dist (other)',
+  )
+  const sums = sumSelfTimes(
+    profile,
+    ({ functionName, url, lineNumber }) => {
+      if (url.endsWith('dist/index.js')) return moduleAt(lineNumber)
+      if (functionName === '(garbage collector)') return 'garbage collector (incl. forced GCs between runs)'
+      if (functionName === 'decode' || url.includes('internal/encoding')) return 'TextDecoder / TextEncoder'
+      if (url.includes('webstreams')) return 'web streams (node:internal/webstreams)'
+      if (url.includes('bench/')) return 'benchmark harness (corpus, fetch mock)'
+      if (functionName === '(idle)' || functionName === '(program)') return '(idle) / (program)'
+      return 'other (Node, undici, module loading)'
+    },
+    ({ functionName, url, lineNumber }) =>
+      url.endsWith('dist/index.js')
+        ? `${functionName || '(anonymous)'} (${moduleAt(lineNumber).replace('src/core/', '')})`
+        : undefined,
+  )
   const sorted = [...times].sort((a, b) => a - b)
   console.log(
     `${contender} · ${corpus} · ${chunk} B chunks · ${times.length} runs, median ${sorted[sorted.length >> 1].toFixed(1)} ms`,
   )
-  console.log('\n| where | share of samples |\n|---|---|')
-  for (const [group, micros] of [...groups].sort((a, b) => b[1] - a[1])) {
-    console.log(`| ${group} | ${((micros / total) * 100).toFixed(1)} % |`)
-  }
-  console.log('\n| typed-sse function (self time) | share |\n|---|---|')
-  for (const [name, micros] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
-    console.log(`| ${name} | ${((micros / total) * 100).toFixed(1)} % |`)
-  }
+  printShares(sums, 'typed-sse function (self time)')
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

@@ -48,6 +48,7 @@ const { CONTENDERS } = await import('./contenders.mjs')
 const { BROWSER_CONTENDERS, NATIVE_FRACTION, bundlePage, measureBrowser } = await import('./browser.mjs')
 const { CORPORA, CORPUS_LABELS, saveCorpora } = await import('./corpora.mjs')
 const { peerNeedsNode, peerVersion, satisfies } = await import('./peers.mjs')
+const { startServer } = await import('./serverProcess.mjs')
 const { measureOurs, measurePeers, BUDGETS } = await import('../scripts/size.mjs')
 
 const CHUNKS = [64, 1024, 16 * 1024]
@@ -373,17 +374,6 @@ function goals(rows) {
   return list
 }
 
-function startServer(staticDir) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(node24, [join(bench, 'server.mjs'), ...(staticDir ? ['--static', staticDir] : [])], {
-      cwd: root,
-      stdio: ['pipe', 'pipe', 'inherit'],
-    })
-    child.stdout.once('data', (data) => resolve({ child, origin: `http://127.0.0.1:${String(data).trim()}` }))
-    child.once('error', reject)
-  })
-}
-
 async function runBrowser(origin) {
   const measured = await measureBrowser({
     origin,
@@ -470,7 +460,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'typed-sse-bench-'))
 process.env.TYPED_SSE_BENCH_CORPORA = scratch
 saveCorpora(scratch)
 if (browser) await bundlePage(scratch)
-const { child: server, origin } = await startServer(browser ? scratch : undefined)
+const { child: server, origin } = await startServer(node24, browser ? scratch : undefined)
 try {
   for (const runtime of runtimes) {
     const start = Date.now()
