@@ -92,6 +92,50 @@ describe('dispatching a chunk of events', () => {
     }
   })
 
+  describe('with several types (compared in turn up to 4, looked up in a Map beyond)', () => {
+    const types = ['created', 'updated', 'deleted', 'message', 'started', 'stopped']
+    const round = [...types, 'ignored'].map((type) => `event: ${type}\ndata: ${type}\n\n`).join('')
+    const open = (text: string) =>
+      track(
+        createEventStream<Record<string, string>>('http://test.invalid/feed', {
+          fetch: chunkedFetch([text]),
+          retry: false,
+          decode: 'text',
+        }),
+      )
+
+    it('calls the handlers of each type, and only those, whatever the number of types', async () => {
+      for (let count = 1; count <= types.length; count++) {
+        const stream = open(round + round)
+        const seen: string[] = []
+        for (const type of types.slice(0, count)) stream.on(type, (data) => seen.push(`${type}=${data}`))
+        await until(() => stream.state.status === 'closed')
+        const once = types.slice(0, count).map((type) => `${type}=${type}`)
+        expect(seen).toEqual([...once, ...once])
+      }
+    })
+
+    it('follows the handlers as their types grow past 4 and shrink back, the first type removed', async () => {
+      const stream = open(round + round + round)
+      const seen: string[] = []
+      const listen = (type: string) => stream.on(type, (data) => seen.push(`${type}=${data}`))
+      const [created, updated, deleted, ...later] = types as [string, string, string, ...string[]]
+      const stopCreated = stream.on(created, (data) => {
+        seen.push(`${created}=${data}`)
+        if (seen.length === 1) for (const type of later) listen(type)
+      })
+      const stopUpdated = listen(updated)
+      listen(deleted)
+      stream.on('stopped', () => {
+        stopCreated()
+        stopUpdated()
+      })
+      await until(() => stream.state.status === 'closed')
+      const after = [deleted, ...later].map((type) => `${type}=${type}`)
+      expect(seen).toEqual([...types.map((type) => `${type}=${type}`), ...after, ...after])
+    })
+  })
+
   it('does not call a handler removed by an earlier handler of the same event; one added is called from the next event', async () => {
     const stream = track(
       createEventStream('http://test.invalid/feed', {
