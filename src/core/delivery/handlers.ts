@@ -105,6 +105,7 @@ export class Handlers {
     this.#index()
   }
 
+  /** Rebuilds what `forType` reads from the Map. */
   #index(): void {
     const types = [...this.#byType.keys()]
     const lists = [...this.#byType.values()]
