@@ -29,14 +29,13 @@ export class Handlers {
   /**
    * What `forType` reads, rebuilt whenever the handlers change. First, the first type with handlers and
    * its handlers: a stream of one type (most LLM answers are) goes no further. Then, with up to
-   * `SCANNED_TYPES` types, every type and its handlers at the same index; with more, `#types` is empty and
-   * `#manyTypes` sends the lookup to the Map.
+   * `SCANNED_TYPES` types, every type and its handlers at the same index; with more, these are empty and
+   * the lookup goes to the Map.
    */
   #firstType: string | undefined = undefined
   #firstHandlers: readonly Handler[] | undefined = undefined
   #types: readonly string[] = []
   #lists: readonly (readonly Handler[])[] = []
-  #manyTypes = false
 
   constructor() {
     keepShape(Handlers, () => new Handlers())
@@ -54,7 +53,7 @@ export class Handlers {
   #lookUp(type: string): readonly Handler[] | undefined {
     const types = this.#types
     for (let i = 1; i < types.length; i++) if (types[i] === type) return this.#lists[i]
-    return this.#manyTypes ? this.#byType.get(type) : undefined
+    return this.#byType.size > SCANNED_TYPES ? this.#byType.get(type) : undefined
   }
 
   /** Whether any handler listens, of a type or of all. */
@@ -111,9 +110,9 @@ export class Handlers {
     const lists = [...this.#byType.values()]
     this.#firstType = types[0]
     this.#firstHandlers = lists[0]
-    this.#manyTypes = types.length > SCANNED_TYPES
-    this.#types = this.#manyTypes ? [] : types
-    this.#lists = this.#manyTypes ? [] : lists
+    const scanned = types.length <= SCANNED_TYPES
+    this.#types = scanned ? types : []
+    this.#lists = scanned ? lists : []
   }
 }
 
