@@ -5,14 +5,14 @@
 //   node bench/instructions.mjs [contender=typed-sse-text] [corpus=tokens] [chunk bytes=16384]
 
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { benchNode } from './peers.mjs'
 
 const bench = dirname(fileURLToPath(import.meta.url))
-const node24 = join(bench, 'node_modules/node/bin/node')
-const node = existsSync(node24) ? node24 : process.execPath
+const node = benchNode()
 const [contender = 'typed-sse-text', corpus = 'tokens', chunk = '16384'] = process.argv.slice(2)
 
 /** Kinds of code, the first whose pattern matches a function's name wins; the rest is "other". */

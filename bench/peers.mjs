@@ -1,11 +1,20 @@
 // The peers' manifests as Node (and esbuild, for the Chromium page) resolve them from bench/: the versions
-// in the labels are the installed ones, and their `engines` tell which Node they declare they need.
+// in the labels are the installed ones, and their `engines` tell which Node they declare they need. And
+// Node 24, installed beside them.
 
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const bench = dirname(fileURLToPath(import.meta.url))
+
+/** Node 24, as bench/package.json installs it beside the peers (`npm run bench` does on first use). */
+export const NODE_24 = join(bench, 'node_modules/node/bin/node')
+
+/** The Node a bench script runs its cases on: Node 24 when it is installed, else the Node running it. */
+export function benchNode() {
+  return existsSync(NODE_24) ? NODE_24 : process.execPath
+}
 
 /** The package.json of `name` found the way Node looks it up from `start` (node_modules, then upwards). */
 function manifest(name, start = bench) {

@@ -6,16 +6,15 @@
 // The forced GCs between runs fall outside the timed runs but inside the profile: they are listed apart.
 
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { modulesOf, printShares, sumSelfTimes } from './cpuProfile.mjs'
+import { benchNode } from './peers.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-// Node 24 from bench/node_modules (`npm run bench` installs it), else the Node that runs this.
-const node24 = join(root, 'bench/node_modules/node/bin/node')
-const node = existsSync(node24) ? node24 : process.execPath
+const node = benchNode()
 const [contender = 'typed-sse-text', corpus = 'small', chunk = '16384', runs = '10', repeat = '1'] =
   process.argv.slice(2)
 const dir = mkdtempSync(join(tmpdir(), 'typed-sse-profile-'))

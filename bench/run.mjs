@@ -28,10 +28,10 @@ import {
 import { cpus, release, tmpdir, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { NODE_24 } from './peers.mjs'
 
 const bench = dirname(fileURLToPath(import.meta.url))
 const root = join(bench, '..')
-const node24 = join(bench, 'node_modules/node/bin/node')
 const args = process.argv.slice(2)
 const option = (name, fallback) => {
   const index = args.indexOf(`--${name}`)
@@ -118,7 +118,7 @@ function ensureInstalled() {
       const manifest = join(bench, path, 'package.json')
       return !existsSync(manifest) || JSON.parse(readFileSync(manifest, 'utf8')).version !== version
     })
-  if (stale.length === 0 && existsSync(node24)) return
+  if (stale.length === 0 && existsSync(NODE_24)) return
   console.error(`[bench] installing bench/package.json (${stale.map(([path]) => path.slice(13)).join(', ')})`)
   // The npm that runs this may be on a Node that eventsource 5 and eventsource-parser 4 declare they do not
   // support: their EBADENGINE warnings are expected, so only errors are printed.
@@ -127,8 +127,8 @@ function ensureInstalled() {
 
 /** Node 24 from bench/node_modules; the Node that runs this too when it is Node 20 (still supported). */
 function nodeRuntimes() {
-  const version = execFileSync(node24, ['--version'], { encoding: 'utf8' }).trim()
-  const list = [{ id: 'node24', name: 'Node 24', exec: node24, version, from: 'npm package `node`' }]
+  const version = execFileSync(NODE_24, ['--version'], { encoding: 'utf8' }).trim()
+  const list = [{ id: 'node24', name: 'Node 24', exec: NODE_24, version, from: 'npm package `node`' }]
   if (process.version.startsWith('v20.') && !flag('no-node20')) {
     list.push({
       id: 'node20',
@@ -404,7 +404,7 @@ async function runBrowser(origin) {
 
 /** Node 24 reads the memory scenarios (bench/memory.mjs). */
 function runMemory() {
-  const output = execFileSync(node24, ['--expose-gc', join(bench, 'memory.mjs')], {
+  const output = execFileSync(NODE_24, ['--expose-gc', join(bench, 'memory.mjs')], {
     cwd: root,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -460,7 +460,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'typed-sse-bench-'))
 process.env.TYPED_SSE_BENCH_CORPORA = scratch
 saveCorpora(scratch)
 if (browser) await bundlePage(scratch)
-const { child: server, origin } = await startServer(node24, browser ? scratch : undefined)
+const { child: server, origin } = await startServer(NODE_24, browser ? scratch : undefined)
 try {
   for (const runtime of runtimes) {
     const start = Date.now()
